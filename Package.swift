@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "docvault",
+    products: [
+        .executable(name: "docvault", targets: ["docvault"]),
+        .library(name: "VaultCore", targets: ["VaultCore"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "VaultCore",
+            dependencies: ["COpenSSL", "CSQLite"]
+        ),
+        .executableTarget(
+            name: "docvault",
+            dependencies: ["VaultCore"]
+        ),
+        .executableTarget(
+            name: "docvault-bench",
+            dependencies: ["VaultCore"]
+        ),
+        .testTarget(
+            name: "VaultCoreTests",
+            dependencies: ["VaultCore"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "DocvaultCLITests",
+            dependencies: ["VaultCore"]
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+import VaultCore
+print("bench")
