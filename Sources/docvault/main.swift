@@ -1,2 +1,67 @@
+import Foundation
 import VaultCore
-print("docvault")
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `docvault help` and the top-level usage.
+func topLevelHelp() -> String {
+    var lines = [
+        "OVERVIEW: docvault - an encrypted, catalogued vault for insurance archives.", "",
+        "USAGE: docvault <subcommand> [options]", "", "SUBCOMMANDS:",
+    ]
+    let width = (commands.map(\.name.count).max() ?? 0) + 2
+    for command in commands {
+        lines.append("  " + command.name.padding(toLength: width, withPad: " ", startingAt: 0) + command.abstract)
+    }
+    lines.append("  " + "help".padding(toLength: width, withPad: " ", startingAt: 0) + "Show help for a subcommand.")
+    lines += ["", "  See 'docvault help <subcommand>' for detailed help."]
+    return lines.joined(separator: "\n")
+}
+
+/// Runs one command line and returns the process exit code.
+func run(_ arguments: [String], environment: [String: String]) -> Int32 {
+    guard let name = arguments.first else {
+        Console.err(topLevelHelp())
+        return 64
+    }
+    if name == "help" || name == "--help" || name == "-h" {
+        if arguments.count > 1 {
+            guard let command = commands.first(where: { $0.name == arguments[1] }) else {
+                Console.err("error: unknown subcommand '\(arguments[1])'; run 'docvault help'")
+                return 64
+            }
+            Console.out(command.help)
+        } else {
+            Console.out(topLevelHelp())
+        }
+        return 0
+    }
+    guard let command = commands.first(where: { $0.name == name }) else {
+        Console.err("error: unknown subcommand '\(name)'; run 'docvault help'")
+        return 64
+    }
+    let rest = Array(arguments.dropFirst())
+    if rest.contains("--help") || rest.contains("-h") {
+        Console.out(command.help)
+        return 0
+    }
+    do {
+        let parsed = try ParsedArguments.parse(rest, specs: command.options)
+        try command.run(parsed, CommandContext(environment: environment))
+        return 0
+    } catch let error as VaultError {
+        Console.err("error: \(error.message)")
+        return error.exitCode
+    } catch let error as POSIXFailure {
+        Console.err("error: \(error.description)")
+        return 1
+    } catch {
+        Console.err("error: unexpected failure (\(type(of: error))); nothing was changed if the command did not finish")
+        return 1
+    }
+}
+
+signal(SIGPIPE, SIG_IGN)
+exit(run(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

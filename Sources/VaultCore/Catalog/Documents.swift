@@ -1,0 +1,168 @@
+/// A `documents` row as stored: plain columns and still-sealed fields.
+struct DocumentRow {
+    let id: Int
+    let uid: [UInt8]
+    let reference: String
+    let category: String
+    let year: Int
+    let retentionCode: String
+    let docType: String?
+    let docDate: String?
+    let filedAt: String
+    let filedBy: String
+    let policyNo: String?
+    let claimNo: String?
+    let size: Int
+    let mediaType: String
+    let version: Int
+    let status: String
+    let blobID: String
+    let wrappedDataKey: [UInt8]
+    let keyEpoch: Int
+    let titleSealed: [UInt8]?
+    let customerNameSealed: [UInt8]?
+    let customerIDSealed: [UInt8]?
+    let fileNameSealed: [UInt8]?
+    let notesSealed: [UInt8]?
+    let sha256Sealed: [UInt8]
+
+    init(row: Row) {
+        id = row.int("id")
+        uid = [UInt8](hex: row.string("uid") ?? "") ?? []
+        reference = row.string("reference") ?? ""
+        category = row.string("category") ?? ""
+        year = row.int("year")
+        retentionCode = row.string("retention_code") ?? ""
+        docType = row.string("doc_type")
+        docDate = row.string("doc_date")
+        filedAt = row.string("filed_at") ?? ""
+        filedBy = row.string("filed_by") ?? ""
+        policyNo = row.string("policy_no")
+        claimNo = row.string("claim_no")
+        size = row.int("size")
+        mediaType = row.string("media_type") ?? ""
+        version = row.int("version")
+        status = row.string("status") ?? ""
+        blobID = row.string("blob_id") ?? ""
+        wrappedDataKey = row.bytes("wrapped_data_key") ?? []
+        keyEpoch = row.int("key_epoch")
+        titleSealed = row.bytes("title_sealed")
+        customerNameSealed = row.bytes("customer_name_sealed")
+        customerIDSealed = row.bytes("customer_id_sealed")
+        fileNameSealed = row.bytes("file_name_sealed")
+        notesSealed = row.bytes("notes_sealed")
+        sha256Sealed = row.bytes("sha256_sealed") ?? []
+    }
+}
+
+/// A new `documents` row, everything sealed and indexed already.
+struct NewDocumentRow {
+    var uid: [UInt8]
+    var reference: String
+    var category: String
+    var year: Int
+    var itemNo: Int
+    var retentionCode: String
+    var docType: String?
+    var docDate: String?
+    var filedAt: String
+    var filedBy: String
+    var policyNo: String?
+    var claimNo: String?
+    var size: Int
+    var mediaType: String
+    var blobID: String
+    var wrappedDataKey: [UInt8]
+    var keyEpoch: Int
+    var titleSealed: [UInt8]?
+    var customerNameSealed: [UInt8]?
+    var customerIDSealed: [UInt8]?
+    var fileNameSealed: [UInt8]?
+    var notesSealed: [UInt8]?
+    var sha256Sealed: [UInt8]
+    var customerNameIndex: [UInt8]?
+    var customerIDIndex: [UInt8]?
+}
+
+/// Filters on plain catalogue columns.
+public struct DocumentFilter: Sendable {
+    /// Category code.
+    public var category: String?
+    /// Year.
+    public var year: Int?
+    /// Document type, exact.
+    public var docType: String?
+    /// Policy number, exact.
+    public var policyNo: String?
+    /// Claim number, exact.
+    public var claimNo: String?
+    var customerNameIndex: [UInt8]?
+    var customerIDIndex: [UInt8]?
+
+    /// An empty filter matches every document.
+    public init(
+        category: String? = nil, year: Int? = nil, docType: String? = nil, policyNo: String? = nil,
+        claimNo: String? = nil
+    ) {
+        self.category = category
+        self.year = year
+        self.docType = docType
+        self.policyNo = policyNo
+        self.claimNo = claimNo
+    }
+}
+
+/// Queries on the `documents` table.
+enum DocumentTable {
+    static func nextItemNumber(_ db: Database, category: String, year: Int) throws -> Int {
+        let row = try db.queryOne(
+            "SELECT COALESCE(MAX(item_no), 0) + 1 AS next FROM documents WHERE category = ? AND year = ?",
+            [category, year])
+        return row?.int("next") ?? 1
+    }
+
+    static func insert(_ db: Database, _ doc: NewDocumentRow) throws {
+        try db.run(
+            """
+            INSERT INTO documents (uid, reference, category, year, item_no, retention_code, doc_type, doc_date,
+                filed_at, filed_by, policy_no, claim_no, size, media_type, version, status, blob_id,
+                wrapped_data_key, key_epoch, title_sealed, customer_name_sealed, customer_id_sealed,
+                file_name_sealed, notes_sealed, sha256_sealed, customer_name_index, customer_id_index)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                doc.uid.hexString, doc.reference, doc.category, doc.year, doc.itemNo, doc.retentionCode, doc.docType,
+                doc.docDate, doc.filedAt, doc.filedBy, doc.policyNo, doc.claimNo, doc.size, doc.mediaType, doc.blobID,
+                doc.wrappedDataKey, doc.keyEpoch, doc.titleSealed, doc.customerNameSealed, doc.customerIDSealed,
+                doc.fileNameSealed, doc.notesSealed, doc.sha256Sealed, doc.customerNameIndex, doc.customerIDIndex,
+            ])
+    }
+
+    static func find(_ db: Database, reference: String) throws -> DocumentRow? {
+        try db.queryOne("SELECT * FROM documents WHERE reference = ?", [reference]).map(DocumentRow.init(row:))
+    }
+
+    static func withSize(_ db: Database, size: Int) throws -> [DocumentRow] {
+        try db.query("SELECT * FROM documents WHERE size = ? ORDER BY id", [size]).map(DocumentRow.init(row:))
+    }
+
+    static func matching(_ db: Database, _ filter: DocumentFilter) throws -> [DocumentRow] {
+        var clauses: [String] = []
+        var bindings: [any SQLBindable] = []
+        func add(_ clause: String, _ value: (any SQLBindable)?) {
+            guard let value else { return }
+            clauses.append(clause)
+            bindings.append(value)
+        }
+        add("category = ?", filter.category)
+        add("year = ?", filter.year)
+        add("doc_type = ?", filter.docType)
+        add("policy_no = ?", filter.policyNo)
+        add("claim_no = ?", filter.claimNo)
+        add("customer_name_index = ?", filter.customerNameIndex)
+        add("customer_id_index = ?", filter.customerIDIndex)
+        let whereClause = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        return try db.query("SELECT * FROM documents\(whereClause) ORDER BY category, year, item_no", bindings)
+            .map(DocumentRow.init(row:))
+    }
+}

@@ -1,0 +1,61 @@
+/// One keyslot: the master key wrapped under a key derived from one credential.
+struct KeyslotRecord {
+    let id: Int
+    let userID: Int?
+    let kind: String
+    let salt: [UInt8]
+    let scrypt: ScryptParameters?
+    let wrappedMasterKey: [UInt8]
+
+    init(row: Row) {
+        id = row.int("id")
+        userID = row["user_id"].integer.map { Int($0) }
+        kind = row.string("kind") ?? ""
+        salt = row.bytes("salt") ?? []
+        if let logN = row["kdf_log_n"].integer {
+            scrypt = ScryptParameters(logN: Int(logN), r: row.int("kdf_r"), p: row.int("kdf_p"))
+        } else {
+            scrypt = nil
+        }
+        wrappedMasterKey = row.bytes("wrapped_master_key") ?? []
+    }
+}
+
+/// Queries on the `keyslots` table.
+enum KeyslotTable {
+    static func insert(
+        _ db: Database, userID: Int?, kind: String, salt: [UInt8], scrypt: ScryptParameters?, wrapped: [UInt8],
+        createdAt: String
+    ) throws {
+        try db.run(
+            """
+            INSERT INTO keyslots (user_id, kind, salt, kdf_log_n, kdf_r, kdf_p, wrapped_master_key, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [userID, kind, salt, scrypt?.logN, scrypt?.r, scrypt?.p, wrapped, createdAt])
+    }
+
+    static func slots(_ db: Database, userID: Int, kind: String) throws -> [KeyslotRecord] {
+        try db.query("SELECT * FROM keyslots WHERE user_id = ? AND kind = ? ORDER BY id", [userID, kind])
+            .map(KeyslotRecord.init(row:))
+    }
+
+    static func recoverySlots(_ db: Database) throws -> [KeyslotRecord] {
+        try db.query("SELECT * FROM keyslots WHERE kind = 'recovery' ORDER BY id").map(KeyslotRecord.init(row:))
+    }
+}
+
+/// Queries on the `vault_keys` table.
+enum VaultKeyTable {
+    static func insert(_ db: Database, purpose: String, epoch: Int, wrapped: [UInt8], createdAt: String) throws {
+        try db.run(
+            "INSERT INTO vault_keys (purpose, epoch, wrapped_key, created_at) VALUES (?, ?, ?, ?)",
+            [purpose, epoch, wrapped, createdAt])
+    }
+
+    static func all(_ db: Database) throws -> [(purpose: String, epoch: Int, wrapped: [UInt8])] {
+        try db.query("SELECT purpose, epoch, wrapped_key FROM vault_keys ORDER BY purpose, epoch").map {
+            ($0.string("purpose") ?? "", $0.int("epoch"), $0.bytes("wrapped_key") ?? [])
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+internal import CSQLite
+
+/// One SQLite connection configured the way the vault needs it.
+///
+/// WAL journal, `foreign_keys=ON`, `secure_delete=ON`, a busy timeout, and write
+/// transactions that start with `BEGIN IMMEDIATE` so two writers never deadlock
+/// half-way. The connection handle is owned here and closed in `deinit`.
+public final class Database {
+    private let handle: OpaquePointer
+    /// The path this connection opened.
+    public let path: String
+
+    /// Opens the database at `path`; creates it only when `create` is true.
+    public init(path: String, create: Bool, readOnly: Bool = false) throws {
+        var connection: OpaquePointer?
+        var flags = SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW
+        flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        if create { flags |= SQLITE_OPEN_CREATE }
+        let result = sqlite3_open_v2(path, &connection, flags, nil)
+        guard result == SQLITE_OK, let connection else {
+            let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
+            sqlite3_close_v2(connection)
+            throw DatabaseError(code: result, message: message)
+        }
+        handle = connection
+        self.path = path
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, 10_000)
+        try execute("PRAGMA foreign_keys = ON")
+        try execute("PRAGMA secure_delete = ON")
+        if !readOnly {
+            _ = try query("PRAGMA journal_mode = WAL")
+            try execute("PRAGMA synchronous = FULL")
+        }
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more SQL statements that take no parameters.
+    public func execute(_ sql: String) throws {
+        let result = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard result == SQLITE_OK else { throw lastError(result) }
+    }
+
+    /// Prepares `sql` for repeated use.
+    public func prepare(_ sql: String) throws -> Statement {
+        var statement: OpaquePointer?
+        let result = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard result == SQLITE_OK, let statement else { throw lastError(result) }
+        return Statement(handle: statement, database: self)
+    }
+
+    /// Runs a statement that returns no rows.
+    public func run(_ sql: String, _ bindings: [any SQLBindable] = []) throws {
+        let statement = try prepare(sql)
+        try statement.bind(bindings)
+        while try statement.step() != nil {}
+    }
+
+    /// Runs a query and returns all its rows.
+    public func query(_ sql: String, _ bindings: [any SQLBindable] = []) throws -> [Row] {
+        let statement = try prepare(sql)
+        try statement.bind(bindings)
+        var rows: [Row] = []
+        while let row = try statement.step() { rows.append(row) }
+        return rows
+    }
+
+    /// Runs a query and returns its first row, if any.
+    public func queryOne(_ sql: String, _ bindings: [any SQLBindable] = []) throws -> Row? {
+        let statement = try prepare(sql)
+        try statement.bind(bindings)
+        return try statement.step()
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction, committing on return and rolling back on throw.
+    public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The rowid of the last inserted row.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// The schema version kept in `PRAGMA user_version`.
+    public func userVersion() throws -> Int {
+        try queryOne("PRAGMA user_version")?["user_version"].integer.map { Int($0) } ?? 0
+    }
+
+    /// Copies committed WAL content into the main file and truncates the WAL.
+    public func checkpoint() throws {
+        _ = try query("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    func lastError(_ result: Int32) -> DatabaseError {
+        DatabaseError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
+    }
+}

@@ -1,0 +1,84 @@
+internal import CSQLite
+
+/// A prepared SQLite statement, finalized in `deinit`.
+public final class Statement {
+    private let handle: OpaquePointer
+    private let database: Database
+    private lazy var columnIndex: [String: Int] = {
+        var names: [String: Int] = [:]
+        for index in 0..<Int(sqlite3_column_count(handle)) {
+            names[String(cString: sqlite3_column_name(handle, Int32(index)))] = index
+        }
+        return names
+    }()
+
+    init(handle: OpaquePointer, database: Database) {
+        self.handle = handle
+        self.database = database
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    /// Resets the statement and binds `values` to its parameters in order.
+    public func bind(_ values: [any SQLBindable]) throws {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let result: Int32
+            switch value.sqlValue {
+            case .null:
+                result = sqlite3_bind_null(handle, index)
+            case .integer(let number):
+                result = sqlite3_bind_int64(handle, index, number)
+            case .real(let number):
+                result = sqlite3_bind_double(handle, index, number)
+            case .text(let string):
+                result = sqlite3_bind_text(handle, index, string, -1, sqliteTransient)
+            case .blob(let bytes):
+                result = bytes.withUnsafeBytes { buffer in
+                    // A zero-length blob still needs a non-null pointer to be a blob, not NULL.
+                    sqlite3_bind_blob(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                        Int32(buffer.count), sqliteTransient)
+                }
+            }
+            guard result == SQLITE_OK else { throw database.lastError(result) }
+        }
+    }
+
+    /// Advances to the next row; returns nil when the statement is done.
+    public func step() throws -> Row? {
+        let result = sqlite3_step(handle)
+        switch result {
+        case SQLITE_ROW:
+            return Row(names: columnIndex, values: (0..<columnIndex.count).map(value(at:)))
+        case SQLITE_DONE:
+            return nil
+        default:
+            throw database.lastError(result)
+        }
+    }
+
+    private func value(at index: Int) -> SQLValue {
+        let column = Int32(index)
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_INTEGER:
+            return .integer(sqlite3_column_int64(handle, column))
+        case SQLITE_FLOAT:
+            return .real(sqlite3_column_double(handle, column))
+        case SQLITE_TEXT:
+            return .text(String(cString: sqlite3_column_text(handle, column)))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return .blob([]) }
+            return .blob([UInt8](UnsafeRawBufferPointer(start: pointer, count: count)))
+        default:
+            return .null
+        }
+    }
+}
+
+/// SQLite's SQLITE_TRANSIENT destructor: copy the bound bytes before the call returns.
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -1,0 +1,151 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Blobs as files under `blobs/`, sharded by the first four hex digits of their random id.
+///
+/// `blobs/ab/cd/abcd….blob`; temporary files live in `blobs/tmp/` on the same file
+/// system so the final rename is atomic. Writing is crash-safe: temporary file →
+/// fsync → rename → fsync of the folder; the catalogue commit follows.
+public final class FileBlobStore: BlobStore {
+    /// The `blobs/` folder.
+    public let root: String
+
+    /// Uses (and creates if needed) the blob folder `root`.
+    public init(root: String) {
+        self.root = root
+    }
+
+    /// Creates the folder structure of a new store.
+    public func create() throws {
+        try FileSystem.makeDirectory(root)
+        try FileSystem.makeDirectory(temporaryFolder)
+    }
+
+    var temporaryFolder: String { root + "/tmp" }
+
+    /// The final path of a blob.
+    public func path(blobID: String) -> String {
+        precondition(Self.isValidID(blobID), "blob ids are 32 lowercase hex digits")
+        let chars = Array(blobID)
+        return "\(root)/\(String(chars[0..<2]))/\(String(chars[2..<4]))/\(blobID).blob"
+    }
+
+    /// Whether `id` has the shape of a blob id (32 lowercase hex digits).
+    public static func isValidID(_ id: String) -> Bool {
+        id.utf8.count == 32 && id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// Draws a new random blob id.
+    public static func newID() throws -> String {
+        try SecureRandom.bytes(count: 16).hexString
+    }
+
+    /// Starts writing a blob into `blobs/tmp/`.
+    public func makeWriter(blobID: String) throws -> BlobWriter {
+        let temporary = "\(temporaryFolder)/\(blobID).partial"
+        let fd = try FileDescriptor.createExclusively(temporary)
+        return FileBlobWriter(store: self, blobID: blobID, temporaryPath: temporary, descriptor: fd)
+    }
+
+    /// Opens a committed blob.
+    public func openForReading(blobID: String) throws -> FileDescriptor {
+        try FileDescriptor.openForReading(path(blobID: blobID))
+    }
+
+    /// The size of a committed blob, or nil if it is missing.
+    public func size(blobID: String) -> Int? {
+        var info = stat()
+        guard stat(path(blobID: blobID), &info) == 0 else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// Deletes a blob file.
+    public func remove(blobID: String) throws {
+        let target = path(blobID: blobID)
+        if unlink(target) != 0 && errno != ENOENT {
+            throw POSIXFailure(operation: "unlink", path: target, code: errno)
+        }
+    }
+}
+
+/// Writes one blob through a temporary file in the store's `tmp/` folder.
+final class FileBlobWriter: BlobWriter {
+    private let store: FileBlobStore
+    private let blobID: String
+    private let temporaryPath: String
+    private var descriptor: FileDescriptor?
+    private var committedPath: String?
+
+    init(store: FileBlobStore, blobID: String, temporaryPath: String, descriptor: FileDescriptor) {
+        self.store = store
+        self.blobID = blobID
+        self.temporaryPath = temporaryPath
+        self.descriptor = descriptor
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let descriptor else { preconditionFailure("blob writer used after commit") }
+        try descriptor.write(bytes)
+    }
+
+    func commit() throws {
+        guard let descriptor else { preconditionFailure("blob committed twice") }
+        try descriptor.sync()
+        self.descriptor = nil
+        let final = store.path(blobID: blobID)
+        let folder = (final as NSString).deletingLastPathComponent
+        let created = !FileSystem.isDirectory(folder)
+        try FileSystem.makeDirectory(folder)
+        try FileSystem.renameNoReplace(temporaryPath, final)
+        committedPath = final
+        try FileSystem.syncDirectory(folder)
+        if created { try FileSystem.syncDirectory((folder as NSString).deletingLastPathComponent) }
+        try FileSystem.syncDirectory(store.temporaryFolder)
+    }
+
+    func discard() {
+        descriptor = nil
+        unlink(temporaryPath)
+        if let committedPath { unlink(committedPath) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Lowercase hexadecimal.
+    public var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(count * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Parses lowercase or uppercase hexadecimal; nil if malformed.
+    public init?(hex: String) {
+        let chars = Array(hex.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(chars.count / 2)
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: c - 0x30
+            case 0x61...0x66: c - 0x61 + 10
+            case 0x41...0x46: c - 0x41 + 10
+            default: nil
+            }
+        }
+        var index = 0
+        while index < chars.count {
+            guard let high = nibble(chars[index]), let low = nibble(chars[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        self = bytes
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A POSIX file descriptor owned by one object and closed in `deinit`.
+public final class FileDescriptor {
+    /// The raw descriptor.
+    public let rawValue: Int32
+    private let ownsDescriptor: Bool
+
+    /// Wraps an already open descriptor; `owned` decides whether `deinit` closes it.
+    public init(rawValue: Int32, owned: Bool) {
+        self.rawValue = rawValue
+        self.ownsDescriptor = owned
+    }
+
+    /// Opens `path` for reading.
+    public static func openForReading(_ path: String) throws -> FileDescriptor {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw POSIXFailure(operation: "open", path: path, code: errno) }
+        return FileDescriptor(rawValue: fd, owned: true)
+    }
+
+    /// Creates `path` exclusively with `mode`; fails if it exists.
+    public static func createExclusively(_ path: String, mode: mode_t = 0o600) throws -> FileDescriptor {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard fd >= 0 else { throw POSIXFailure(operation: "create", path: path, code: errno) }
+        return FileDescriptor(rawValue: fd, owned: true)
+    }
+
+    deinit {
+        if ownsDescriptor { close(rawValue) }
+    }
+
+    /// Reads up to `buffer.count` bytes; returns 0 at end of file.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let count = Glibc.read(rawValue, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno == EINTR { continue }
+            throw POSIXFailure(operation: "read", path: nil, code: errno)
+        }
+    }
+
+    /// Reads until `buffer` is full or the file ends; returns the bytes read.
+    public func readFully(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var total = 0
+        while total < buffer.count {
+            let count = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]))
+            if count == 0 { break }
+            total += count
+        }
+        return total
+    }
+
+    /// Writes all of `bytes`.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let count = Glibc.write(rawValue, bytes.baseAddress! + offset, bytes.count - offset)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw POSIXFailure(operation: "write", path: nil, code: errno)
+            }
+            offset += count
+        }
+    }
+
+    /// Flushes the file's data and metadata to stable storage.
+    public func sync() throws {
+        guard fsync(rawValue) == 0 else { throw POSIXFailure(operation: "fsync", path: nil, code: errno) }
+    }
+
+    /// The file's status.
+    public func status() throws -> stat {
+        var info = stat()
+        guard fstat(rawValue, &info) == 0 else { throw POSIXFailure(operation: "fstat", path: nil, code: errno) }
+        return info
+    }
+}
+
+/// A failed system call, with the path it concerned.
+public struct POSIXFailure: Error, CustomStringConvertible {
+    /// The call that failed.
+    public let operation: String
+    /// The path involved, if any.
+    public let path: String?
+    /// The `errno` value.
+    public let code: Int32
+
+    /// The system's text for `code`.
+    public var reason: String { String(cString: strerror(code)) }
+
+    /// One line: operation, path and reason.
+    public var description: String {
+        "\(operation)\(path.map { " \($0)" } ?? ""): \(reason)"
+    }
+}
+
+/// File-system helpers shared by the blob store and the output writer.
+public enum FileSystem {
+    /// Flushes a directory's entries (after a rename into it) to stable storage.
+    public static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw POSIXFailure(operation: "open", path: path, code: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw POSIXFailure(operation: "fsync", path: path, code: errno) }
+    }
+
+    /// Atomically renames `source` to `destination`, refusing to replace an existing file.
+    public static func renameNoReplace(_ source: String, _ destination: String) throws {
+        // link + unlink gives "fail if destination exists" semantics on every POSIX file system.
+        guard link(source, destination) == 0 else {
+            throw POSIXFailure(operation: "link", path: destination, code: errno)
+        }
+        unlink(source)
+    }
+
+    /// Creates `path` and its parents with `mode` if absent.
+    public static func makeDirectory(_ path: String, mode: Int = 0o700) throws {
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+    }
+
+    /// Whether `path` names an existing directory.
+    public static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+
+    /// The canonical absolute form of `path` (symbolic links resolved where they exist).
+    public static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+}

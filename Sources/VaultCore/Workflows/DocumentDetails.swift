@@ -1,0 +1,102 @@
+/// A document as an authenticated user sees it, sealed fields opened.
+public struct DocumentDetails: Sendable, Codable, Equatable {
+    public let reference: String
+    public let category: String
+    public let year: Int
+    public let retention: String
+    public let type: String?
+    public let date: String?
+    public let title: String?
+    public let customerName: String?
+    public let customerID: String?
+    public let policyNo: String?
+    public let claimNo: String?
+    public let fileName: String?
+    public let notes: String?
+    public let size: Int
+    public let mediaType: String
+    public let version: Int
+    public let status: String
+    public let filedAt: String
+    public let filedBy: String
+    public let sha256: String
+
+    static func open(_ row: DocumentRow, keys: KeyRing) throws -> DocumentDetails {
+        let uid = row.uid
+        return DocumentDetails(
+            reference: row.reference, category: row.category, year: row.year, retention: row.retentionCode,
+            type: row.docType, date: row.docDate,
+            title: try keys.openText(row.titleSealed, field: "title", documentUID: uid),
+            customerName: try keys.openText(row.customerNameSealed, field: "customer_name", documentUID: uid),
+            customerID: try keys.openText(row.customerIDSealed, field: "customer_id", documentUID: uid),
+            policyNo: row.policyNo, claimNo: row.claimNo,
+            fileName: try keys.openText(row.fileNameSealed, field: "file_name", documentUID: uid),
+            notes: try keys.openText(row.notesSealed, field: "notes", documentUID: uid),
+            size: row.size, mediaType: row.mediaType, version: row.version, status: row.status,
+            filedAt: row.filedAt, filedBy: row.filedBy,
+            sha256: (try keys.open(row.sha256Sealed, field: "sha256", documentUID: uid) ?? []).hexString)
+    }
+}
+
+/// What `search` looks for; every given criterion must match.
+public struct SearchCriteria: Sendable {
+    /// Plain-column filters (category, year, type, policy, claim).
+    public var filter = DocumentFilter()
+    /// Customer name, matched exactly after normalisation through its blind index.
+    public var customerName: String?
+    /// Customer ID number, matched exactly after normalisation through its blind index.
+    public var customerID: String?
+    /// Words that must all appear in the title or notes (case-insensitive).
+    public var text: String?
+
+    /// Criteria that match everything.
+    public init() {}
+}
+
+/// Reading the catalogue: list, search and show.
+public enum CatalogQueries {
+    /// Documents matching `filter`, in reference order.
+    public static func list(_ filter: DocumentFilter, session: Session) throws -> [DocumentDetails] {
+        if let category = filter.category, Category.named(category) == nil {
+            throw VaultError.usage(
+                "unknown category '\(category)'; use one of \(Category.defaults.map(\.code).joined(separator: ", "))")
+        }
+        var normalized = filter
+        normalized.category = filter.category?.uppercased()
+        return try DocumentTable.matching(session.database, normalized).map {
+            try DocumentDetails.open($0, keys: session.keys)
+        }
+    }
+
+    /// Documents matching `criteria`.
+    ///
+    /// Structural filters and blind indexes narrow the candidates in SQL; only then
+    /// are the candidates' titles and notes opened in memory for the text words.
+    public static func search(_ criteria: SearchCriteria, session: Session) throws -> [DocumentDetails] {
+        var filter = criteria.filter
+        filter.customerNameIndex = try session.keys.blindIndex(criteria.customerName, field: "customer_name")
+        filter.customerIDIndex = try session.keys.blindIndex(criteria.customerID, field: "customer_id")
+        if criteria.customerName != nil && filter.customerNameIndex == nil { return [] }
+        if criteria.customerID != nil && filter.customerIDIndex == nil { return [] }
+        let candidates = try list(filter, session: session)
+        guard let text = criteria.text else { return candidates }
+        let words = text.lowercased().split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        guard !words.isEmpty else { return candidates }
+        return candidates.filter { document in
+            let haystack = ((document.title ?? "") + "\n" + (document.notes ?? "")).lowercased()
+            return words.allSatisfy { haystack.contains($0) }
+        }
+    }
+
+    /// The document with `reference`; unknown references are `inputMissing` (66).
+    public static func show(_ reference: String, session: Session) throws -> DocumentDetails {
+        try DocumentDetails.open(try row(reference, session: session), keys: session.keys)
+    }
+
+    static func row(_ reference: String, session: Session) throws -> DocumentRow {
+        guard let row = try DocumentTable.find(session.database, reference: reference.uppercased()) else {
+            throw VaultError.inputMissing("no document with reference \(reference); 'docvault search' finds references")
+        }
+        return row
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What an archivist asks to file: one or more files and the metadata they share.
+public struct FilingRequest: Sendable {
+    /// Files to file, in order.
+    public var paths: [String]
+    /// Category code (UW, CL, CU, FI, HR, OT).
+    public var category: String
+    /// The year the documents belong to.
+    public var year: Int
+    /// Document type, e.g. `claim-form`.
+    public var docType: String?
+    /// Title; defaults to the file name.
+    public var title: String?
+    /// Customer name (sealed, blind-indexed).
+    public var customerName: String?
+    /// Customer ID number (sealed, blind-indexed).
+    public var customerID: String?
+    /// Policy number.
+    public var policyNo: String?
+    /// Claim number.
+    public var claimNo: String?
+    /// Document date, `YYYY-MM-DD`.
+    public var docDate: String?
+    /// Free-text notes (sealed).
+    public var notes: String?
+
+    /// Creates a request for `paths` in `category` and `year`.
+    public init(paths: [String], category: String, year: Int) {
+        self.paths = paths
+        self.category = category
+        self.year = year
+    }
+}
+
+/// One filed document.
+public struct FiledDocument: Sendable, Equatable {
+    /// Its new reference number.
+    public let reference: String
+    /// The path it was filed from.
+    public let sourcePath: String
+    /// Plaintext size in bytes.
+    public let size: Int
+    /// Earlier references with the same content (a warning, not a refusal).
+    public let sameContentAs: [String]
+}
+
+/// Filing documents: validate, encrypt each file into a blob, then catalogue all in one transaction.
+public enum Filing {
+    /// Files every path of `request`; all or nothing.
+    ///
+    /// Every input is checked before the first byte is encrypted. Blobs are written
+    /// and made durable first; the catalogue rows follow in one `BEGIN IMMEDIATE`
+    /// transaction that also assigns reference numbers. If anything fails, the new
+    /// blobs are deleted and the catalogue is untouched.
+    public static func file(
+        _ request: FilingRequest, session: Session, progress: ((Int, Int) -> Void)? = nil
+    ) throws -> [FiledDocument] {
+        guard !request.paths.isEmpty else { throw VaultError.usage("file needs at least one PATH") }
+        guard let category = Category.named(request.category) else {
+            throw VaultError.usage(
+                "unknown category '\(request.category)'; use one of \(Category.defaults.map(\.code).joined(separator: ", "))")
+        }
+        guard (1900...2100).contains(request.year) else {
+            throw VaultError.usage("year \(request.year) is outside 1900-2100")
+        }
+        if let date = request.docDate, !Timestamp.isValidDate(date) {
+            throw VaultError.usage("date '\(date)' is not a valid date; write it as YYYY-MM-DD")
+        }
+        let sources = try request.paths.map(openSource)
+        let retention = category.retentionCode(forType: request.docType)
+        let binding = session.vault.meta.vaultID
+        var writers: [BlobWriter] = []
+        var pending: [(row: NewDocumentRow, sha: [UInt8], path: String)] = []
+        do {
+            let now = Timestamp.now()
+            for (index, source) in sources.enumerated() {
+                let path = request.paths[index]
+                let uid = try SecureRandom.bytes(count: 16)
+                let blobID = try FileBlobStore.newID()
+                let dataKey = try SecretBytes.random(count: 32)
+                let writer = try session.vault.blobs.makeWriter(blobID: blobID)
+                writers.append(writer)
+                let result = try EncryptedBlob.encrypt(
+                    from: source, dataKey: dataKey,
+                    binding: BlobBinding(vaultID: binding, documentUID: uid, version: 1), to: writer,
+                    progress: progress.map { report in { report(index, $0) } })
+                try writer.commit()
+                let keys = session.keys
+                let wrap = try keys.wrapDataKey(dataKey, documentUID: uid, version: 1)
+                let fileName = (path as NSString).lastPathComponent
+                let row = NewDocumentRow(
+                    uid: uid, reference: "", category: category.code, year: request.year, itemNo: 0,
+                    retentionCode: retention.rawValue, docType: request.docType, docDate: request.docDate,
+                    filedAt: now, filedBy: session.actor.name, policyNo: request.policyNo, claimNo: request.claimNo,
+                    size: result.size, mediaType: MediaType.guess(fileName: fileName), blobID: blobID,
+                    wrappedDataKey: wrap.wrapped, keyEpoch: wrap.epoch,
+                    titleSealed: try keys.seal(request.title ?? fileName, field: "title", documentUID: uid),
+                    customerNameSealed: try keys.seal(request.customerName, field: "customer_name", documentUID: uid),
+                    customerIDSealed: try keys.seal(request.customerID, field: "customer_id", documentUID: uid),
+                    fileNameSealed: try keys.seal(fileName, field: "file_name", documentUID: uid),
+                    notesSealed: try keys.seal(request.notes, field: "notes", documentUID: uid),
+                    sha256Sealed: try keys.seal(bytes: result.sha256, field: "sha256", documentUID: uid),
+                    customerNameIndex: try keys.blindIndex(request.customerName, field: "customer_name"),
+                    customerIDIndex: try keys.blindIndex(request.customerID, field: "customer_id"))
+                pending.append((row, result.sha256, path))
+            }
+            let db = session.database
+            return try db.writeTransaction {
+                var filed: [FiledDocument] = []
+                for (offset, entry) in pending.enumerated() {
+                    var row = entry.row
+                    row.itemNo = try DocumentTable.nextItemNumber(db, category: row.category, year: row.year)
+                    row.reference = ReferenceNumber(
+                        fonds: session.vault.meta.fonds, category: row.category, year: row.year,
+                        retention: retention, item: row.itemNo
+                    ).description
+                    var same = try sameContent(db, session: session, size: row.size, sha256: entry.sha)
+                    for earlier in 0..<offset where pending[earlier].row.size == row.size && pending[earlier].sha == entry.sha {
+                        same.append(filed[earlier].reference)
+                    }
+                    try DocumentTable.insert(db, row)
+                    filed.append(
+                        FiledDocument(reference: row.reference, sourcePath: entry.path, size: row.size, sameContentAs: same))
+                }
+                return filed
+            }
+        } catch {
+            for writer in writers { writer.discard() }
+            throw map(error)
+        }
+    }
+
+    /// References of catalogued documents whose sealed SHA-256 equals `sha256`.
+    static func sameContent(_ db: Database, session: Session, size: Int, sha256: [UInt8]) throws -> [String] {
+        try DocumentTable.withSize(db, size: size).compactMap { row in
+            let stored = try session.keys.open(row.sha256Sealed, field: "sha256", documentUID: row.uid) ?? []
+            return constantTimeEquals(stored, sha256) ? row.reference : nil
+        }
+    }
+
+    /// Opens a source file for reading, with a clear error for each way it can be unusable.
+    static func openSource(_ path: String) throws -> FileDescriptor {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == EACCES { throw VaultError.inputMissing("cannot read \(path): permission denied") }
+            throw VaultError.inputMissing("no such file: \(path)")
+        }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            throw VaultError.inputMissing("\(path) is a directory; name the files inside it")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw VaultError.inputMissing("\(path) is not a regular file") }
+        do {
+            return try FileDescriptor.openForReading(path)
+        } catch let failure as POSIXFailure {
+            throw VaultError.inputMissing("cannot read \(path): \(failure.reason.lowercased())")
+        }
+    }
+
+    static func map(_ error: Error) -> Error {
+        switch error {
+        case let error as VaultError: return error
+        case let failure as POSIXFailure: return VaultError.failure("filing failed: \(failure.description)")
+        case let error as DatabaseError where error.isBusy:
+            return VaultError.failure("the catalogue is busy (another docvault is writing); try again")
+        default: return VaultError.failure("filing failed: \(error)")
+        }
+    }
+}
+
+/// Guesses a media type from a file name's extension.
+public enum MediaType {
+    /// The media type for `fileName`, `application/octet-stream` when unknown.
+    public static func guess(fileName: String) -> String {
+        switch (fileName as NSString).pathExtension.lowercased() {
+        case "pdf": "application/pdf"
+        case "tif", "tiff": "image/tiff"
+        case "jpg", "jpeg": "image/jpeg"
+        case "png": "image/png"
+        case "txt": "text/plain"
+        case "csv": "text/csv"
+        case "xml": "application/xml"
+        case "doc": "application/msword"
+        case "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        case "xls": "application/vnd.ms-excel"
+        case "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        default: "application/octet-stream"
+        }
+    }
+}

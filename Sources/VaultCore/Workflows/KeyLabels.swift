@@ -1,0 +1,31 @@
+/// Domain-separation labels and associated-data layouts of the key hierarchy (FileFormat.md, "Keys").
+enum KeyLabels {
+    static let keyfileSlot = Array("docvault/v1/keyslot/keyfile".utf8)
+    static let recoverySlot = Array("docvault/v1/keyslot/recovery".utf8)
+
+    /// AAD of a keyslot's wrapped master key.
+    static func keyslotAAD(vaultID: [UInt8], kind: String, user: String) -> [UInt8] {
+        Array("docvault/v1/keyslot".utf8) + [0] + vaultID + Array(kind.utf8) + [0] + Array(user.utf8)
+    }
+
+    /// AAD of a vault key (data-key-wrap, field-seal, blind-index) wrapped by the master key.
+    static func vaultKeyAAD(vaultID: [UInt8], purpose: String, epoch: UInt32) -> [UInt8] {
+        Array("docvault/v1/vault-key".utf8) + [0] + vaultID + Array(purpose.utf8) + [0] + bigEndianBytes(epoch)
+    }
+
+    /// AAD of a document's wrapped data key.
+    static func dataKeyAAD(vaultID: [UInt8], documentUID: [UInt8], version: UInt32, epoch: UInt32) -> [UInt8] {
+        Array("docvault/v1/data-key".utf8) + [0] + vaultID + documentUID + bigEndianBytes(version)
+            + bigEndianBytes(epoch)
+    }
+
+    /// AAD of a sealed catalogue field.
+    static func fieldAAD(vaultID: [UInt8], documentUID: [UInt8], field: String) -> [UInt8] {
+        Array("docvault/v1/field".utf8) + [0] + vaultID + documentUID + Array(field.utf8)
+    }
+
+    /// Message of a blind index: field name, zero byte, normalised value.
+    static func blindIndexMessage(field: String, normalizedValue: String) -> [UInt8] {
+        Array(field.utf8) + [0] + Array(normalizedValue.utf8)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// The keys an authenticated session holds, all unwrapped from the master key.
+///
+/// Data-key-wrapping keys by epoch, the field-sealing key and the blind-index key
+/// (FileFormat.md, "Vault keys"). Everything zeroes itself when the session ends.
+final class KeyRing {
+    let vaultID: [UInt8]
+    private let dataKeyWrap: [Int: AES256GCM]
+    let currentEpoch: Int
+    let fieldSeal: AES256GCM
+    let blindIndex: SecretBytes
+
+    static let dataKeyWrapPurpose = "data-key-wrap"
+    static let fieldSealPurpose = "field-seal"
+    static let blindIndexPurpose = "blind-index"
+
+    /// Unwraps every vault key with `masterKey`; a failure means the catalogue was tampered with.
+    init(masterKey: SecretBytes, vaultID: [UInt8], wrappedKeys: [(purpose: String, epoch: Int, wrapped: [UInt8])])
+        throws
+    {
+        self.vaultID = vaultID
+        let unwrapper = try AES256GCM(key: masterKey)
+        var wrap: [Int: AES256GCM] = [:]
+        var seal: AES256GCM?
+        var index: SecretBytes?
+        for entry in wrappedKeys {
+            let aad = KeyLabels.vaultKeyAAD(vaultID: vaultID, purpose: entry.purpose, epoch: UInt32(entry.epoch))
+            let key: SecretBytes
+            do {
+                key = try unwrapper.openSecret(entry.wrapped, aad: aad)
+            } catch {
+                throw VaultError.dataError("the catalogue's \(entry.purpose) key failed authentication; restore from backup")
+            }
+            switch entry.purpose {
+            case Self.dataKeyWrapPurpose: wrap[entry.epoch] = try AES256GCM(key: key)
+            case Self.fieldSealPurpose: seal = try AES256GCM(key: key)
+            case Self.blindIndexPurpose: index = key
+            default: continue
+            }
+        }
+        guard let seal, let index, let current = wrap.keys.max() else {
+            throw VaultError.dataError("the catalogue lacks its vault keys; restore from backup")
+        }
+        dataKeyWrap = wrap
+        currentEpoch = current
+        fieldSeal = seal
+        blindIndex = index
+    }
+
+    /// Creates the first generation of vault keys, wrapped by `masterKey`, and records them.
+    static func createInitialKeys(_ db: Database, masterKey: SecretBytes, vaultID: [UInt8], now: String) throws {
+        let wrapper = try AES256GCM(key: masterKey)
+        for purpose in [dataKeyWrapPurpose, fieldSealPurpose, blindIndexPurpose] {
+            let key = try SecretBytes.random(count: 32)
+            let aad = KeyLabels.vaultKeyAAD(vaultID: vaultID, purpose: purpose, epoch: 1)
+            let wrapped = try key.withUnsafeBytes { try wrapper.seal($0, aad: aad) }
+            try VaultKeyTable.insert(db, purpose: purpose, epoch: 1, wrapped: wrapped, createdAt: now)
+        }
+    }
+
+    /// Wraps a document's data key under the current epoch.
+    func wrapDataKey(_ dataKey: SecretBytes, documentUID: [UInt8], version: UInt32) throws -> (
+        wrapped: [UInt8], epoch: Int
+    ) {
+        let aad = KeyLabels.dataKeyAAD(
+            vaultID: vaultID, documentUID: documentUID, version: version, epoch: UInt32(currentEpoch))
+        let wrapped = try dataKey.withUnsafeBytes { try dataKeyWrap[currentEpoch]!.seal($0, aad: aad) }
+        return (wrapped, currentEpoch)
+    }
+
+    /// Unwraps a document's data key; throws a data error when it does not authenticate.
+    func unwrapDataKey(_ wrapped: [UInt8], epoch: Int, documentUID: [UInt8], version: UInt32) throws -> SecretBytes {
+        guard let cipher = dataKeyWrap[epoch] else {
+            throw VaultError.dataError("a document's key epoch \(epoch) is unknown; run 'docvault verify'")
+        }
+        let aad = KeyLabels.dataKeyAAD(vaultID: vaultID, documentUID: documentUID, version: version, epoch: UInt32(epoch))
+        do {
+            return try cipher.openSecret(wrapped, aad: aad)
+        } catch {
+            throw VaultError.dataError("a document's data key failed authentication; the catalogue was altered")
+        }
+    }
+
+    /// Seals a catalogue field of one document; nil stays nil.
+    func seal(_ value: String?, field: String, documentUID: [UInt8]) throws -> [UInt8]? {
+        guard let value else { return nil }
+        return try seal(bytes: Array(value.utf8), field: field, documentUID: documentUID)
+    }
+
+    /// Seals raw bytes as a catalogue field of one document.
+    func seal(bytes: [UInt8], field: String, documentUID: [UInt8]) throws -> [UInt8] {
+        try fieldSeal.seal(bytes, aad: KeyLabels.fieldAAD(vaultID: vaultID, documentUID: documentUID, field: field))
+    }
+
+    /// Opens a sealed field; a field that fails authentication is a data error.
+    func open(_ sealed: [UInt8]?, field: String, documentUID: [UInt8]) throws -> [UInt8]? {
+        guard let sealed else { return nil }
+        do {
+            return try fieldSeal.open(
+                sealed, aad: KeyLabels.fieldAAD(vaultID: vaultID, documentUID: documentUID, field: field))
+        } catch {
+            throw VaultError.dataError("a sealed catalogue field failed authentication; the catalogue was altered")
+        }
+    }
+
+    /// Opens a sealed text field.
+    func openText(_ sealed: [UInt8]?, field: String, documentUID: [UInt8]) throws -> String? {
+        try open(sealed, field: field, documentUID: documentUID).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The blind index of a value: HMAC-SHA-256 over the field name and the normalised value.
+    func blindIndex(_ value: String?, field: String) throws -> [UInt8]? {
+        guard let value else { return nil }
+        let normalized = BlindIndex.normalize(value, field: field)
+        guard !normalized.isEmpty else { return nil }
+        return try HMAC.authenticate(
+            .sha256, key: blindIndex,
+            message: KeyLabels.blindIndexMessage(field: field, normalizedValue: normalized))
+    }
+}
+
+/// How values are normalised before blind indexing, so look-ups match what a person means.
+public enum BlindIndex {
+    /// Customer names: Unicode NFKC, case-folded, inner whitespace collapsed to one space.
+    /// Customer ID numbers: NFKC, uppercase, spaces and hyphens removed.
+    public static func normalize(_ value: String, field: String) -> String {
+        let nfkc = value.precomposedStringWithCompatibilityMapping
+        switch field {
+        case "customer_id":
+            return String(nfkc.uppercased().unicodeScalars.filter { $0 != " " && $0 != "-" && !$0.properties.isWhitespace })
+        default:
+            return nfkc.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        }
+    }
+}

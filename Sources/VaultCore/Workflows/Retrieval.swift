@@ -1,0 +1,107 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Where `get` writes a decrypted document.
+public enum OutputDestination: Sendable {
+    /// A file, written through a temporary file beside it and renamed after the last chunk authenticates.
+    case file(String, overwrite: Bool)
+    /// Standard output; only authenticated chunks are written.
+    case standardOutput
+}
+
+/// Retrieving documents: unwrap the data key, check the blob, stream authenticated plaintext out.
+public enum Retrieval {
+    /// Decrypts document `reference` to `destination` and returns its catalogue details.
+    ///
+    /// A blob that is missing, truncated, extended, swapped with another document's or
+    /// altered in any byte fails with one data error (65) and leaves no output file.
+    @discardableResult
+    public static func get(
+        _ reference: String, to destination: OutputDestination, session: Session, progress: ((Int) -> Void)? = nil
+    ) throws -> DocumentDetails {
+        let row = try CatalogQueries.row(reference, session: session)
+        let details = try DocumentDetails.open(row, keys: session.keys)
+        let version = UInt32(row.version)
+        let dataKey = try session.keys.unwrapDataKey(
+            row.wrappedDataKey, epoch: row.keyEpoch, documentUID: row.uid, version: version)
+        let binding = BlobBinding(vaultID: session.vault.meta.vaultID, documentUID: row.uid, version: version)
+        let expected = try session.keys.open(row.sha256Sealed, field: "sha256", documentUID: row.uid) ?? []
+        func decrypt(into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+            do {
+                let digest = try EncryptedBlob.decrypt(
+                    blobID: row.blobID, store: session.vault.blobs, dataKey: dataKey, binding: binding,
+                    plaintextSize: row.size, sink: sink, progress: progress)
+                guard constantTimeEquals(digest, expected) else { throw BlobError.digestMismatch }
+            } catch let error as BlobError {
+                throw integrityError(reference: row.reference, error)
+            }
+        }
+        switch destination {
+        case .standardOutput:
+            let out = FileDescriptor(rawValue: STDOUT_FILENO, owned: false)
+            try decrypt { try out.write($0) }
+        case .file(let path, let overwrite):
+            try writeAtomically(to: path, overwrite: overwrite, vaultFolder: session.vault.location.vault) { fd in
+                try decrypt { try fd.write($0) }
+            }
+        }
+        return details
+    }
+
+    /// One opaque message for every way a blob can fail; the internal cause stays out of the user's view.
+    static func integrityError(reference: String, _ error: BlobError) -> VaultError {
+        if error == .missing {
+            return VaultError.dataError("the stored blob of \(reference) is missing; restore it from a backup")
+        }
+        return VaultError.dataError(
+            "the stored blob of \(reference) failed authentication (altered, truncated or replaced); restore it from a backup")
+    }
+
+    /// Writes through `<dir>/.<name>.partial-<random>` (mode 0600), fsyncs and renames into place.
+    static func writeAtomically(
+        to path: String, overwrite: Bool, vaultFolder: String, body: (FileDescriptor) throws -> Void
+    ) throws {
+        let absolute = FileSystem.canonical(path)
+        let folder = (absolute as NSString).deletingLastPathComponent
+        let vault = FileSystem.canonical(vaultFolder)
+        if absolute == vault || absolute.hasPrefix(vault + "/") {
+            throw VaultError.usage("refusing to write plaintext inside the vault folder; choose an output outside \(vaultFolder)")
+        }
+        guard FileSystem.isDirectory(folder) else { throw VaultError.inputMissing("no such folder: \(folder)") }
+        if FileSystem.isDirectory(absolute) {
+            throw VaultError.usage("\(path) is a directory; give a file name with -o")
+        }
+        if !overwrite && FileManager.default.fileExists(atPath: absolute) {
+            throw VaultError.failure("\(path) already exists; choose another name with -o or pass --force")
+        }
+        let name = (absolute as NSString).lastPathComponent
+        let temporary = "\(folder)/.\(name).partial-\(try SecureRandom.bytes(count: 6).hexString)"
+        let fd: FileDescriptor
+        do {
+            fd = try FileDescriptor.createExclusively(temporary, mode: 0o600)
+        } catch let failure as POSIXFailure {
+            throw VaultError.failure("cannot write in \(folder): \(failure.reason.lowercased())")
+        }
+        do {
+            try body(fd)
+            try fd.sync()
+            if overwrite {
+                guard rename(temporary, absolute) == 0 else {
+                    throw POSIXFailure(operation: "rename", path: absolute, code: errno)
+                }
+            } else {
+                try FileSystem.renameNoReplace(temporary, absolute)
+            }
+            try FileSystem.syncDirectory(folder)
+        } catch {
+            unlink(temporary)
+            if let failure = error as? POSIXFailure {
+                throw VaultError.failure("cannot write \(path): \(failure.reason.lowercased())")
+            }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import VaultCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writing to the terminal: stdout for results, stderr for errors, warnings and progress.
+enum Console {
+    static func out(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    static func err(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+}
+
+/// Listing formats: aligned table, JSON Lines, or CSV.
+enum ListingFormat {
+    case table
+    case json
+    case csv(excel: Bool)
+
+    static func from(_ arguments: ParsedArguments) throws -> ListingFormat {
+        let chosen = [arguments.has("--json"), arguments.has("--csv")].filter { $0 }.count
+        guard chosen <= 1 else { throw VaultError(.usage, "choose one of --json and --csv") }
+        if arguments.has("--excel") && !arguments.has("--csv") {
+            throw VaultError(.usage, "--excel goes with --csv")
+        }
+        if arguments.has("--json") { return .json }
+        if arguments.has("--csv") { return .csv(excel: arguments.has("--excel")) }
+        return .table
+    }
+}
+
+/// Renders rows of cells.
+enum Render {
+    /// Columns padded to the widest cell, measured in terminal columns (CJK counts two).
+    static func table(headers: [String], rows: [[String]]) -> [String] {
+        var widths = headers.map(displayWidth)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], displayWidth(cell)) }
+        }
+        func line(_ cells: [String]) -> String {
+            var parts: [String] = []
+            for (index, cell) in cells.enumerated() {
+                let last = index == cells.count - 1
+                parts.append(last ? cell : cell + String(repeating: " ", count: widths[index] - displayWidth(cell)))
+            }
+            return parts.joined(separator: "  ")
+        }
+        return [line(headers)] + rows.map(line)
+    }
+
+    /// RFC 4180 CSV with a header row; `excel` prefixes a UTF-8 byte-order mark.
+    static func csv(headers: [String], rows: [[String]], excel: Bool) -> String {
+        func field(_ value: String) -> String {
+            guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        let lines = ([headers] + rows).map { $0.map(field).joined(separator: ",") }
+        return (excel ? "\u{FEFF}" : "") + lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// One compact JSON object with sorted keys.
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Terminal columns `text` occupies: East Asian wide and fullwidth characters take two.
+    static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + scalarWidth($1) }
+    }
+
+    static func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
+        if v == 0 || (0x300...0x36F).contains(v) || (0x200B...0x200F).contains(v) { return 0 }
+        let wide: [ClosedRange<UInt32>] = [
+            0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+            0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD,
+        ]
+        return wide.contains { $0.contains(v) } ? 2 : 1
+    }
+
+    /// Replaces control characters (newlines, tabs, escapes) so one record stays on one table line.
+    static func singleLine(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+    }
+
+    /// Bytes in a short human form (B, KiB, MiB, GiB).
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        let units = ["KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes) / 1024
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return String(format: "%.1f %@", value, units[unit])
+    }
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+final class ProgressBar {
+    private let total: Int
+    private let label: String
+    private let enabled: Bool
+    private var lastPercent = -1
+
+    init(label: String, total: Int) {
+        self.label = label
+        self.total = max(total, 1)
+        self.enabled = Console.stderrIsTerminal
+    }
+
+    func update(_ done: Int) {
+        guard enabled else { return }
+        let percent = min(100, done * 100 / total)
+        guard percent != lastPercent else { return }
+        lastPercent = percent
+        let filled = percent * 30 / 100
+        let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: 30 - filled)
+        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(percent)%".utf8))
+    }
+
+    func finish() {
+        guard enabled, lastPercent >= 0 else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
