@@ -37,7 +37,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DocvaultCLITests",
-            dependencies: ["VaultCore"]
+            dependencies: ["docvault"]
         ),
     ]
 )

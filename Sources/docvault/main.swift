@@ -63,5 +63,7 @@ func run(_ arguments: [String], environment: [String: String]) -> Int32 {
     }
 }
 
+// Everything docvault creates (catalogue, blobs, key files, outputs) is private to its owner.
+umask(0o077)
 signal(SIGPIPE, SIG_IGN)
 exit(run(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
