@@ -132,6 +132,13 @@ struct AESGCMTests {
         #expect(throws: CryptoError.invalidLength("AES-GCM nonce")) {
             try open(cipher, nonce: badNonce, ciphertext: sealed.ciphertext, tag: sealed.tag, aad: aad)
         }
+        // The nonce || ct || tag API must refuse it too, before copying it into the output.
+        #expect(throws: CryptoError.invalidLength("AES-GCM nonce")) {
+            try cipher.seal(message, nonce: badNonce, aad: aad)
+        }
+        #expect(throws: CryptoError.invalidLength("AES-GCM nonce")) {
+            try cipher.seal([], nonce: badNonce + [UInt8](repeating: 0, count: 40), aad: [])
+        }
     }
 
     @Test("an output buffer of the wrong size is refused")
