@@ -94,9 +94,10 @@ struct HKDFTests {
         #expect(
             Hex.encode(try HMAC.authenticate(.sha256, key: key, message: message))
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
-        #expect(
-            Hex.encode(try HMAC.authenticate(.sha512, key: key, message: message))
-                == "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737")
+        let expected512 =
+            "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
+            + "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"
+        #expect(Hex.encode(try HMAC.authenticate(.sha512, key: key, message: message)) == expected512)
     }
 
     @Test("SHA-256 and SHA-512 of \"abc\", in one call and streamed")
@@ -109,8 +110,9 @@ struct HKDFTests {
         try hasher.update([UInt8(ascii: "a")])
         try hasher.update([])
         try hasher.update(Array("bc".utf8))
-        #expect(
-            Hex.encode(try hasher.finish())
-                == "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f")
+        let expected512 =
+            "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+            + "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
+        #expect(Hex.encode(try hasher.finish()) == expected512)
     }
 }
