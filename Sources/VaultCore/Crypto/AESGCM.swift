@@ -134,6 +134,8 @@ public final class AES256GCM {
 
     /// Seals `plaintext` with `nonce` and returns `nonce || ciphertext || tag`.
     public func seal(_ plaintext: some Collection<UInt8>, nonce: [UInt8], aad: [UInt8]) throws -> [UInt8] {
+        // Checked before the nonce is copied into `out`: a longer one would overrun its slot.
+        guard nonce.count == Self.nonceLength else { throw CryptoError.invalidLength("AES-GCM nonce") }
         var input = [UInt8](plaintext)
         defer { secureZero(&input) }
         var out = [UInt8](repeating: 0, count: Self.nonceLength + input.count + Self.tagLength)
