@@ -1,2 +1,132 @@
+import Foundation
 import VaultCore
-print("bench")
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// docvault-bench: measures filing and getting a large file against `dd … conv=fsync` in the same run.
+///
+/// Usage: swift run -c release docvault-bench [--size-mib N] [--runs N] [--dir DIR]
+/// Reports wall-clock medians, ratios to dd, and the peak resident memory of each docvault run.
+
+struct Measurement {
+    let seconds: Double
+    let maxRSSKiB: Int
+    let status: Int32
+}
+
+/// Runs `arguments` as a child process (stdout/stderr to /dev/null) and measures it with wait4.
+func measure(_ arguments: [String], environment: [String: String] = [:]) -> Measurement {
+    var pid: pid_t = 0
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DOCVAULT_") }
+    env.merge(environment) { $1 }
+    let argv = arguments.map { strdup($0) } + [nil]
+    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+        argv.forEach { free($0) }
+        envp.forEach { free($0) }
+    }
+    let start = DispatchTime.now()
+    guard posix_spawn(&pid, arguments[0], &actions, nil, argv, envp) == 0 else {
+        return Measurement(seconds: 0, maxRSSKiB: 0, status: -1)
+    }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    return Measurement(seconds: elapsed, maxRSSKiB: usage.ru_maxrss, status: (status >> 8) & 0xFF)
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func option(_ name: String, default value: String) -> String {
+    let args = CommandLine.arguments
+    if let index = args.firstIndex(of: name), index + 1 < args.count { return args[index + 1] }
+    return value
+}
+
+let sizeMiB = Int(option("--size-mib", default: "1024")) ?? 1024
+let runs = Int(option("--runs", default: "3")) ?? 3
+let base = option("--dir", default: FileManager.default.currentDirectoryPath)
+let binaryFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+let docvault = binaryFolder.appendingPathComponent("docvault").path
+guard FileManager.default.isExecutableFile(atPath: docvault) else {
+    FileHandle.standardError.write(Data("docvault-bench: build docvault first (swift build -c release)\n".utf8))
+    exit(1)
+}
+let work = base + "/.docvault-bench-\(getpid())"
+try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: work) }
+
+// Source file: random bytes, so nothing in the pipeline benefits from compressible input.
+let source = work + "/source.bin"
+do {
+    let fd = try FileDescriptor.createExclusively(source)
+    let block = try SecureRandom.bytes(count: 1 << 20)
+    for index in 0..<sizeMiB {
+        var chunk = block
+        chunk[0] = UInt8(index & 0xFF)
+        chunk[1] = UInt8((index >> 8) & 0xFF)
+        try chunk.withUnsafeBytes { try fd.write($0) }
+    }
+    try fd.sync()
+}
+print("docvault-bench: \(sizeMiB) MiB file, \(runs) runs, work folder \(work)")
+print("binary: \(docvault)")
+
+var ddTimes: [Double] = []
+var fileTimes: [Double] = []
+var getTimes: [Double] = []
+var fileRSS: [Int] = []
+var getRSS: [Int] = []
+for run in 1...runs {
+    let vault = "\(work)/vault\(run)"
+    let keys = "\(work)/keys\(run)"
+    let env = ["DOCVAULT_DIR": vault, "DOCVAULT_KEYS": keys]
+    _ = measure([docvault, "init"], environment: env)
+
+    let dd = measure(
+        ["/bin/dd", "if=\(source)", "of=\(work)/dd-copy.bin", "bs=1M", "conv=fsync"])
+    try? FileManager.default.removeItem(atPath: "\(work)/dd-copy.bin")
+    let filing = measure([docvault, "file", source, "--category", "OT", "--year", "2024"], environment: env)
+    let getting = measure(
+        [docvault, "get", "J001-OT-2024-D10-0001", "-o", "\(work)/restored.bin"], environment: env)
+    guard dd.status == 0, filing.status == 0, getting.status == 0 else {
+        print("run \(run) failed: dd \(dd.status), file \(filing.status), get \(getting.status)")
+        exit(1)
+    }
+    let restoredSize = (try? FileManager.default.attributesOfItem(atPath: "\(work)/restored.bin")[.size] as? Int) ?? -1
+    guard restoredSize == sizeMiB << 20 else {
+        print("run \(run): restored size \(restoredSize) differs")
+        exit(1)
+    }
+    try? FileManager.default.removeItem(atPath: "\(work)/restored.bin")
+    try? FileManager.default.removeItem(atPath: vault)
+    ddTimes.append(dd.seconds)
+    fileTimes.append(filing.seconds)
+    getTimes.append(getting.seconds)
+    fileRSS.append(filing.maxRSSKiB)
+    getRSS.append(getting.maxRSSKiB)
+    print(
+        String(
+            format: "run %d: dd conv=fsync %.2f s, docvault file %.2f s (peak %d MiB), docvault get %.2f s (peak %d MiB)",
+            run, dd.seconds, filing.seconds, filing.maxRSSKiB / 1024, getting.seconds, getting.maxRSSKiB / 1024))
+}
+let ddMedian = median(ddTimes)
+let fileMedian = median(fileTimes)
+let getMedian = median(getTimes)
+print("")
+print(String(format: "median dd conv=fsync   %.2f s  (%.0f MiB/s)", ddMedian, Double(sizeMiB) / ddMedian))
+print(String(format: "median docvault file   %.2f s  (%.0f MiB/s)  ratio to dd %.2fx  (target <= 1.5x)", fileMedian, Double(sizeMiB) / fileMedian, fileMedian / ddMedian))
+print(String(format: "median docvault get    %.2f s  (%.0f MiB/s)  ratio to dd %.2fx", getMedian, Double(sizeMiB) / getMedian, getMedian / ddMedian))
+print("peak RSS file \((fileRSS.max() ?? 0) / 1024) MiB, get \((getRSS.max() ?? 0) / 1024) MiB (target < 64 MiB)")
