@@ -32,7 +32,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VaultCoreTests",
-            dependencies: ["VaultCore"],
+            dependencies: ["VaultCore", "COpenSSL"],
             resources: [.copy("Resources")]
         ),
         .testTarget(
