@@ -29,8 +29,8 @@ func measure(_ arguments: [String], environment: [String: String] = [:]) -> Meas
     let argv = arguments.map { strdup($0) } + [nil]
     let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
-        argv.forEach { free($0) }
-        envp.forEach { free($0) }
+        for pointer in argv { free(pointer) }
+        for pointer in envp { free(pointer) }
     }
     let start = DispatchTime.now()
     guard posix_spawn(&pid, arguments[0], &actions, nil, argv, envp) == 0 else {
@@ -46,7 +46,8 @@ func measure(_ arguments: [String], environment: [String: String] = [:]) -> Meas
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return 0 }
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 func option(_ name: String, default value: String) -> String {
@@ -119,7 +120,8 @@ for run in 1...runs {
     getRSS.append(getting.maxRSSKiB)
     print(
         String(
-            format: "run %d: dd conv=fsync %.2f s, docvault file %.2f s (peak %d MiB), docvault get %.2f s (peak %d MiB)",
+            format:
+                "run %d: dd conv=fsync %.2f s, docvault file %.2f s (peak %d MiB), docvault get %.2f s (peak %d MiB)",
             run, dd.seconds, filing.seconds, filing.maxRSSKiB / 1024, getting.seconds, getting.maxRSSKiB / 1024))
 }
 let ddMedian = median(ddTimes)
@@ -127,6 +129,12 @@ let fileMedian = median(fileTimes)
 let getMedian = median(getTimes)
 print("")
 print(String(format: "median dd conv=fsync   %.2f s  (%.0f MiB/s)", ddMedian, Double(sizeMiB) / ddMedian))
-print(String(format: "median docvault file   %.2f s  (%.0f MiB/s)  ratio to dd %.2fx  (target <= 1.5x)", fileMedian, Double(sizeMiB) / fileMedian, fileMedian / ddMedian))
-print(String(format: "median docvault get    %.2f s  (%.0f MiB/s)  ratio to dd %.2fx", getMedian, Double(sizeMiB) / getMedian, getMedian / ddMedian))
+print(
+    String(
+        format: "median docvault file   %.2f s  (%.0f MiB/s)  ratio to dd %.2fx  (target <= 1.5x)", fileMedian,
+        Double(sizeMiB) / fileMedian, fileMedian / ddMedian))
+print(
+    String(
+        format: "median docvault get    %.2f s  (%.0f MiB/s)  ratio to dd %.2fx", getMedian,
+        Double(sizeMiB) / getMedian, getMedian / ddMedian))
 print("peak RSS file \((fileRSS.max() ?? 0) / 1024) MiB, get \((getRSS.max() ?? 0) / 1024) MiB (target < 64 MiB)")

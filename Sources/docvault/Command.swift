@@ -37,7 +37,8 @@ struct CommandContext: Sendable {
     let environment: [String: String]
 
     func location(_ arguments: ParsedArguments) -> VaultLocation {
-        VaultLocation.resolve(vault: arguments.value("--vault"), keys: arguments.value("--keys"), environment: environment)
+        VaultLocation.resolve(
+            vault: arguments.value("--vault"), keys: arguments.value("--keys"), environment: environment)
     }
 
     /// Opens the vault and authenticates the actor named by --user / DOCVAULT_USER.
@@ -46,7 +47,8 @@ struct CommandContext: Sendable {
         let vault = try Vault.open(location)
         let user = arguments.value("--user") ?? environment["DOCVAULT_USER"]
         let name = user ?? vault.meta.initialAdmin
-        let keyFile = arguments.value("--key-file") ?? environment["DOCVAULT_KEY_FILE"] ?? location.keyFilePath(for: name)
+        let keyFile =
+            arguments.value("--key-file") ?? environment["DOCVAULT_KEY_FILE"] ?? location.keyFilePath(for: name)
         return try Session.open(vault: vault, userName: name, credential: .keyFile(keyFile))
     }
 }

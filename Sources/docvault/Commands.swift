@@ -143,7 +143,8 @@ let showCommand = Command(
         for (label, value) in fields {
             guard let value else { continue }
             let lines = value.split(separator: "\n", omittingEmptySubsequences: false)
-            Console.out(label.padding(toLength: 12, withPad: " ", startingAt: 0) + " " + (lines.first.map(String.init) ?? ""))
+            Console.out(
+                label.padding(toLength: 12, withPad: " ", startingAt: 0) + " " + (lines.first.map(String.init) ?? ""))
             for line in lines.dropFirst() { Console.out(String(repeating: " ", count: 13) + line) }
         }
     })
@@ -161,7 +162,8 @@ let listCommand = Command(
         try requireNoPositionals(arguments)
         let format = try ListingFormat.from(arguments)
         let filter = DocumentFilter(
-            category: arguments.value("--category"), year: try arguments.integer("--year"), docType: arguments.value("--type"))
+            category: arguments.value("--category"), year: try arguments.integer("--year"),
+            docType: arguments.value("--type"))
         let session = try context.session(arguments)
         printListing(try CatalogQueries.list(filter, session: session), format: format)
     })
@@ -190,8 +192,9 @@ let searchCommand = Command(
         criteria.customerName = arguments.value("--customer")
         criteria.customerID = arguments.value("--customer-id")
         criteria.text = arguments.value("--text")
-        guard criteria.customerName != nil || criteria.customerID != nil || criteria.text != nil
-            || criteria.filter.policyNo != nil || criteria.filter.claimNo != nil
+        guard
+            criteria.customerName != nil || criteria.customerID != nil || criteria.text != nil
+                || criteria.filter.policyNo != nil || criteria.filter.claimNo != nil
         else {
             throw VaultError(.usage, "search needs --customer, --customer-id, --policy, --claim or --text")
         }
@@ -200,15 +203,19 @@ let searchCommand = Command(
     })
 
 func requireNoPositionals(_ arguments: ParsedArguments) throws {
-    if let extra = arguments.positionals.first { throw VaultError(.usage, "unexpected argument '\(extra)'; see --help") }
+    if let extra = arguments.positionals.first {
+        throw VaultError(.usage, "unexpected argument '\(extra)'; see --help")
+    }
 }
 
 /// Prints documents as a table, JSON Lines or CSV.
 func printListing(_ documents: [DocumentDetails], format: ListingFormat) {
     let headers = ["reference", "category", "year", "type", "date", "title", "customer", "policy", "claim", "size"]
     let rows = documents.map { d in
-        [d.reference, d.category, String(d.year), d.type ?? "", d.date ?? "", d.title ?? "", d.customerName ?? "",
-         d.policyNo ?? "", d.claimNo ?? "", String(d.size)]
+        [
+            d.reference, d.category, String(d.year), d.type ?? "", d.date ?? "", d.title ?? "", d.customerName ?? "",
+            d.policyNo ?? "", d.claimNo ?? "", String(d.size),
+        ]
     }
     switch format {
     case .json:
@@ -222,8 +229,10 @@ func printListing(_ documents: [DocumentDetails], format: ListingFormat) {
         }
         let tableHeaders = ["REFERENCE", "TYPE", "DATE", "SIZE", "TITLE"]
         let tableRows = documents.map { d in
-            [d.reference, Render.singleLine(d.type ?? "-"), d.date ?? "-", Render.size(d.size),
-             Render.singleLine(d.title ?? "")]
+            [
+                d.reference, Render.singleLine(d.type ?? "-"), d.date ?? "-", Render.size(d.size),
+                Render.singleLine(d.title ?? ""),
+            ]
         }
         for line in Render.table(headers: tableHeaders, rows: tableRows) { Console.out(line) }
     }

@@ -58,7 +58,8 @@ let demoCommand = Command(
         printListing(try CatalogQueries.search(criteria, session: session), format: .table)
         step("7. docvault show \(references[1])")
         let details = try CatalogQueries.show(references[1], session: session)
-        Console.out("title \(details.title ?? ""), customer \(details.customerName ?? ""), claim \(details.claimNo ?? "")")
+        Console.out(
+            "title \(details.title ?? ""), customer \(details.customerName ?? ""), claim \(details.claimNo ?? "")")
         Console.out("sha256 \(details.sha256)")
         step("8. docvault get \(references[1]) -o \(work)/out.txt  (written only after every chunk authenticates)")
         try Retrieval.get(references[1], to: .file(work + "/out.txt", overwrite: false), session: session)
@@ -70,8 +71,11 @@ let demoCommand = Command(
         let catalog = try Data(contentsOf: URL(fileURLWithPath: location.catalogPath))
         let walPath = location.catalogPath + "-wal"
         let wal = (try? Data(contentsOf: URL(fileURLWithPath: walPath))) ?? Data()
-        let leaked = [Data("张伟".utf8), Data("李娜".utf8)].contains { catalog.range(of: $0) != nil || wal.range(of: $0) != nil }
-        Console.out(leaked ? "customer names found in the catalogue file" : "no customer name appears in the catalogue file")
+        let leaked = [Data("张伟".utf8), Data("李娜".utf8)].contains {
+            catalog.range(of: $0) != nil || wal.range(of: $0) != nil
+        }
+        Console.out(
+            leaked ? "customer names found in the catalogue file" : "no customer name appears in the catalogue file")
         Console.out("")
         Console.out("Done. Try: docvault list --vault \(location.vault) --keys \(location.keys)")
     })

@@ -90,7 +90,8 @@ enum Render {
 
     /// Replaces control characters (newlines, tabs, escapes) so one record stays on one table line.
     static func singleLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+        String(
+            String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
     }
 
     /// Bytes in a short human form (B, KiB, MiB, GiB).

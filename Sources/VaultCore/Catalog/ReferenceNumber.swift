@@ -1,8 +1,8 @@
 /// An archival reference number in DA/T 22-2015 structure: `FONDS-CAT-YEAR-RET-NNNN`.
 public struct ReferenceNumber: Sendable, Equatable, CustomStringConvertible {
-    /// Fonds code set at `init`, e.g. `J001`.
+    /// Fonds code set at `init`, such as `J001`.
     public let fonds: String
-    /// Category code, e.g. `CL`.
+    /// Category code, such as `CL`.
     public let category: String
     /// Year the document belongs to.
     public let year: Int

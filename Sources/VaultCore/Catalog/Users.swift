@@ -20,7 +20,9 @@ public struct UserRecord: Sendable, Equatable {
     public static func isValidName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         guard (1...32).contains(bytes.count), (0x61...0x7A).contains(bytes[0]) else { return false }
-        return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || [0x2E, 0x5F, 0x2D].contains($0) }
+        return bytes.allSatisfy {
+            (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || [0x2E, 0x5F, 0x2D].contains($0)
+        }
     }
 }
 
@@ -28,7 +30,8 @@ public struct UserRecord: Sendable, Equatable {
 enum UserTable {
     static func insert(_ db: Database, name: String, roles: [String], createdAt: String) throws -> Int {
         try db.run(
-            "INSERT INTO users (name, roles, created_at) VALUES (?, ?, ?)", [name, roles.joined(separator: ","), createdAt])
+            "INSERT INTO users (name, roles, created_at) VALUES (?, ?, ?)",
+            [name, roles.joined(separator: ","), createdAt])
         return Int(db.lastInsertRowID)
     }
 

@@ -38,8 +38,10 @@ enum CategoryTable {
                 INSERT INTO categories (code, name, retention_code, retention_rule, trigger_event, legal_basis)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
-                [category.code, category.name, category.retentionCode.rawValue, category.rule, category.trigger,
-                 category.basis])
+                [
+                    category.code, category.name, category.retentionCode.rawValue, category.rule, category.trigger,
+                    category.basis,
+                ])
         }
     }
 }

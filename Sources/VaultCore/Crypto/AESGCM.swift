@@ -63,8 +63,9 @@ public final class AES256GCM {
             throw CryptoError.library("EVP_EncryptInit_ex")
         }
         if aad.count > 0 {
-            guard EVP_EncryptUpdate(ctx, nil, &length, aad.bindMemory(to: UInt8.self).baseAddress, Int32(aad.count))
-                == 1
+            guard
+                EVP_EncryptUpdate(ctx, nil, &length, aad.bindMemory(to: UInt8.self).baseAddress, Int32(aad.count))
+                    == 1
             else { throw CryptoError.library("EVP_EncryptUpdate") }
         }
         if plaintext.count > 0 {
@@ -102,8 +103,9 @@ public final class AES256GCM {
             throw CryptoError.library("EVP_DecryptInit_ex")
         }
         if aad.count > 0 {
-            guard EVP_DecryptUpdate(ctx, nil, &length, aad.bindMemory(to: UInt8.self).baseAddress, Int32(aad.count))
-                == 1
+            guard
+                EVP_DecryptUpdate(ctx, nil, &length, aad.bindMemory(to: UInt8.self).baseAddress, Int32(aad.count))
+                    == 1
             else { throw CryptoError.library("EVP_DecryptUpdate") }
         }
         if ciphertext.count > 0 {

@@ -83,7 +83,8 @@ public enum HMAC {
             out.withUnsafeMutableBufferPointer { outBuffer in
                 COpenSSL.HMAC(
                     function.evp, key.baseAddress ?? placeholderBytes.baseAddress, Int32(key.count),
-                    (message.baseAddress ?? placeholderBytes.baseAddress)?.assumingMemoryBound(to: UInt8.self), message.count,
+                    (message.baseAddress ?? placeholderBytes.baseAddress)?.assumingMemoryBound(to: UInt8.self),
+                    message.count,
                     outBuffer.baseAddress, &length)
             }
         }
@@ -93,6 +94,8 @@ public enum HMAC {
 
     /// Computes HMAC(`key`, `message`) with `function`.
     public static func authenticate(_ function: HashFunction, key: SecretBytes, message: [UInt8]) throws -> [UInt8] {
-        try key.withUnsafeBytes { k in try message.withUnsafeBytes { m in try authenticate(function, key: k, message: m) } }
+        try key.withUnsafeBytes { k in
+            try message.withUnsafeBytes { m in try authenticate(function, key: k, message: m) }
+        }
     }
 }

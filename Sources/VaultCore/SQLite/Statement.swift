@@ -40,7 +40,8 @@ public final class Statement {
             case .blob(let bytes):
                 result = bytes.withUnsafeBytes { buffer in
                     // A zero-length blob still needs a non-null pointer to be a blob, not NULL.
-                    sqlite3_bind_blob(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                    sqlite3_bind_blob(
+                        handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
                         Int32(buffer.count), sqliteTransient)
                 }
             }

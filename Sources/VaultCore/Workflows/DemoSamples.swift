@@ -74,7 +74,8 @@ public enum DemoSamples {
             let vault = try Vault.open(location)
             guard vault.meta.isDemo else {
                 throw VaultError.failure(
-                    "\(location.vault) holds a real vault; the demo only replaces its own demo vault (pass --vault DIR)")
+                    "\(location.vault) holds a real vault; the demo only replaces its own demo vault (pass --vault DIR)"
+                )
             }
             let admin = location.keyFilePath(for: vault.meta.initialAdmin)
             try? fileManager.removeItem(atPath: admin)
@@ -83,7 +84,8 @@ public enum DemoSamples {
         }
         let contents = (try? fileManager.contentsOfDirectory(atPath: location.vault)) ?? []
         guard contents.isEmpty else {
-            throw VaultError.failure("\(location.vault) is not empty; the demo needs an empty folder (pass --vault DIR)")
+            throw VaultError.failure(
+                "\(location.vault) is not empty; the demo needs an empty folder (pass --vault DIR)")
         }
     }
 }

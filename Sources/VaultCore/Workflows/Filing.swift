@@ -12,7 +12,7 @@ public struct FilingRequest: Sendable {
     public var category: String
     /// The year the documents belong to.
     public var year: Int
-    /// Document type, e.g. `claim-form`.
+    /// Document type such as `claim-form`.
     public var docType: String?
     /// Title; defaults to the file name.
     public var title: String?
@@ -63,7 +63,8 @@ public enum Filing {
         guard !request.paths.isEmpty else { throw VaultError.usage("file needs at least one PATH") }
         guard let category = Category.named(request.category) else {
             throw VaultError.usage(
-                "unknown category '\(request.category)'; use one of \(Category.defaults.map(\.code).joined(separator: ", "))")
+                "unknown category '\(request.category)'; use one of \(Category.defaults.map(\.code).joined(separator: ", "))"
+            )
         }
         guard (1900...2100).contains(request.year) else {
             throw VaultError.usage("year \(request.year) is outside 1900-2100")
@@ -115,17 +116,20 @@ public enum Filing {
                 for (offset, entry) in pending.enumerated() {
                     var row = entry.row
                     row.itemNo = try DocumentTable.nextItemNumber(db, category: row.category, year: row.year)
-                    row.reference = ReferenceNumber(
-                        fonds: session.vault.meta.fonds, category: row.category, year: row.year,
-                        retention: retention, item: row.itemNo
-                    ).description
+                    row.reference =
+                        ReferenceNumber(
+                            fonds: session.vault.meta.fonds, category: row.category, year: row.year,
+                            retention: retention, item: row.itemNo
+                        ).description
                     var same = try sameContent(db, session: session, size: row.size, sha256: entry.sha)
-                    for earlier in 0..<offset where pending[earlier].row.size == row.size && pending[earlier].sha == entry.sha {
+                    for earlier in 0..<offset
+                    where pending[earlier].row.size == row.size && pending[earlier].sha == entry.sha {
                         same.append(filed[earlier].reference)
                     }
                     try DocumentTable.insert(db, row)
                     filed.append(
-                        FiledDocument(reference: row.reference, sourcePath: entry.path, size: row.size, sameContentAs: same))
+                        FiledDocument(
+                            reference: row.reference, sourcePath: entry.path, size: row.size, sameContentAs: same))
                 }
                 return filed
             }

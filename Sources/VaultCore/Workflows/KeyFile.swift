@@ -55,7 +55,9 @@ public struct KeyFile {
             throw VaultError.denied("cannot read key file \(path): \(failure.reason)")
         }
         let info = try fd.status()
-        guard info.st_mode & S_IFMT == S_IFREG else { throw VaultError.denied("key file \(path) is not a regular file") }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw VaultError.denied("key file \(path) is not a regular file")
+        }
         guard info.st_mode & 0o077 == 0 else {
             throw VaultError.denied(
                 "key file \(path) is readable by other users; run: chmod 600 \(path)")
@@ -79,7 +81,8 @@ public struct KeyFile {
             guard line.starts(with: prefix) else { return nil }
             return Array(line[prefix.count...])
         }
-        guard let vaultHex = value(lines[1], "vault"), let vaultID = [UInt8](hex: String(decoding: vaultHex, as: UTF8.self)),
+        guard let vaultHex = value(lines[1], "vault"),
+            let vaultID = [UInt8](hex: String(decoding: vaultHex, as: UTF8.self)),
             vaultID.count == 16,
             let userBytes = value(lines[2], "user"), !userBytes.isEmpty,
             var secretHex = value(lines[3], "secret"), secretHex.count == 64
@@ -88,6 +91,8 @@ public struct KeyFile {
         guard var secretBytes = [UInt8](hex: String(decoding: secretHex, as: UTF8.self)) else { return nil }
         defer { secureZero(&secretBytes) }
         for line in lines[4...] where !line.isEmpty { return nil }
-        return KeyFile(vaultID: vaultID, user: String(decoding: userBytes, as: UTF8.self), secret: SecretBytes(copying: secretBytes))
+        return KeyFile(
+            vaultID: vaultID, user: String(decoding: userBytes, as: UTF8.self),
+            secret: SecretBytes(copying: secretBytes))
     }
 }

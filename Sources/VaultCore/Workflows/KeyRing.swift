@@ -30,7 +30,8 @@ final class KeyRing {
             do {
                 key = try unwrapper.openSecret(entry.wrapped, aad: aad)
             } catch {
-                throw VaultError.dataError("the catalogue's \(entry.purpose) key failed authentication; restore from backup")
+                throw VaultError.dataError(
+                    "the catalogue's \(entry.purpose) key failed authentication; restore from backup")
             }
             switch entry.purpose {
             case Self.dataKeyWrapPurpose: wrap[entry.epoch] = try AES256GCM(key: key)
@@ -74,7 +75,8 @@ final class KeyRing {
         guard let cipher = dataKeyWrap[epoch] else {
             throw VaultError.dataError("a document's key epoch \(epoch) is unknown; run 'docvault verify'")
         }
-        let aad = KeyLabels.dataKeyAAD(vaultID: vaultID, documentUID: documentUID, version: version, epoch: UInt32(epoch))
+        let aad = KeyLabels.dataKeyAAD(
+            vaultID: vaultID, documentUID: documentUID, version: version, epoch: UInt32(epoch))
         do {
             return try cipher.openSecret(wrapped, aad: aad)
         } catch {
@@ -122,13 +124,16 @@ final class KeyRing {
 
 /// How values are normalised before blind indexing, so look-ups match what a person means.
 public enum BlindIndex {
+    /// Normalises `value` for the blind index of `field`.
+    ///
     /// Customer names: Unicode NFKC, case-folded, inner whitespace collapsed to one space.
     /// Customer ID numbers: NFKC, uppercase, spaces and hyphens removed.
     public static func normalize(_ value: String, field: String) -> String {
         let nfkc = value.precomposedStringWithCompatibilityMapping
         switch field {
         case "customer_id":
-            return String(nfkc.uppercased().unicodeScalars.filter { $0 != " " && $0 != "-" && !$0.properties.isWhitespace })
+            return String(
+                nfkc.uppercased().unicodeScalars.filter { $0 != " " && $0 != "-" && !$0.properties.isWhitespace })
         default:
             return nfkc.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         }

@@ -57,7 +57,8 @@ public enum Retrieval {
             return VaultError.dataError("the stored blob of \(reference) is missing; restore it from a backup")
         }
         return VaultError.dataError(
-            "the stored blob of \(reference) failed authentication (altered, truncated or replaced); restore it from a backup")
+            "the stored blob of \(reference) failed authentication (altered, truncated or replaced); restore it from a backup"
+        )
     }
 
     /// Writes through `<dir>/.<name>.partial-<random>` (mode 0600), fsyncs and renames into place.
@@ -68,7 +69,8 @@ public enum Retrieval {
         let folder = (absolute as NSString).deletingLastPathComponent
         let vault = FileSystem.canonical(vaultFolder)
         if absolute == vault || absolute.hasPrefix(vault + "/") {
-            throw VaultError.usage("refusing to write plaintext inside the vault folder; choose an output outside \(vaultFolder)")
+            throw VaultError.usage(
+                "refusing to write plaintext inside the vault folder; choose an output outside \(vaultFolder)")
         }
         guard FileSystem.isDirectory(folder) else { throw VaultError.inputMissing("no such folder: \(folder)") }
         if FileSystem.isDirectory(absolute) {

@@ -51,7 +51,8 @@ public final class Session {
                     vaultID: vault.meta.vaultID, user: name)
             }.first
             guard let opened else {
-                throw VaultError.denied("key file \(path) does not open a keyslot of '\(name)'; it may have been replaced")
+                throw VaultError.denied(
+                    "key file \(path) does not open a keyslot of '\(name)'; it may have been replaced")
             }
             masterKey = opened
         case .password(let password):

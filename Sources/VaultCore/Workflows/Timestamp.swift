@@ -2,7 +2,7 @@ import Foundation
 
 /// ISO 8601 times and dates as the vault stores them (UTC, second precision).
 public enum Timestamp {
-    /// The current time, e.g. `2026-11-24T10:52:31Z`.
+    /// The current time in UTC, such as `2026-11-24T10:52:31Z`.
     public static func now() -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")

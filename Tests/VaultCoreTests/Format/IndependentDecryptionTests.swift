@@ -42,7 +42,8 @@ import Testing
             try db.queryOne(
                 "SELECT salt, wrapped_master_key FROM keyslots k JOIN users u ON u.id = k.user_id WHERE u.name = 'admin' AND kind = 'keyfile'"
             ))
-        let kek = try hkdf(md: EVP_sha256(), mode: EVP_PKEY_HKDEF_MODE_EXTRACT_AND_EXPAND, key: secret,
+        let kek = try hkdf(
+            md: EVP_sha256(), mode: EVP_PKEY_HKDEF_MODE_EXTRACT_AND_EXPAND, key: secret,
             salt: try #require(slot.bytes("salt")), info: Array("docvault/v1/keyslot/keyfile".utf8), length: 32)
         let masterKey = try openSeal(
             key: kek, sealed: try #require(slot.bytes("wrapped_master_key")),
@@ -121,7 +122,9 @@ import Testing
     private func hexBytes(_ hex: String) -> [UInt8]? {
         let chars = Array(hex.utf8)
         guard chars.count % 2 == 0 else { return nil }
-        return stride(from: 0, to: chars.count, by: 2).compactMap { UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16) }
+        return stride(from: 0, to: chars.count, by: 2).compactMap {
+            UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16)
+        }
     }
 
     private struct OpenSSLFailure: Error { let step: String }
