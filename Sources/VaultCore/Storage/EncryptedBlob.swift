@@ -70,6 +70,9 @@ public enum EncryptedBlob {
     static let ioBufferSize = 1 << 20
 
     /// Encrypts everything `source` yields into `writer`; returns plaintext size and SHA-256.
+    ///
+    /// Two 1 MiB buffers alternate: while block k is encrypted and written on one
+    /// thread, block k+1 is read and hashed on the other. Memory stays constant.
     public static func encrypt(
         from source: FileDescriptor, dataKey: SecretBytes, binding: BlobBinding, to writer: BlobWriter,
         progress: ((Int) -> Void)? = nil
@@ -79,20 +82,31 @@ public enum EncryptedBlob {
         let output = OutputBuffer(capacity: ioBufferSize + ChunkedEncryption.sealedChunkSize, writer: writer)
         try BlobFormat.header.withUnsafeBytes { try output.append($0) }
         try encryptor.header.withUnsafeBytes { try output.append($0) }
-        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: ioBufferSize, alignment: 16)
+        let buffers = [
+            UnsafeMutableRawBufferPointer.allocate(byteCount: ioBufferSize, alignment: 16),
+            UnsafeMutableRawBufferPointer.allocate(byteCount: ioBufferSize, alignment: 16),
+        ]
         defer {
-            input.initializeMemory(as: UInt8.self, repeating: 0)
-            input.deallocate()
+            for buffer in buffers {
+                buffer.initializeMemory(as: UInt8.self, repeating: 0)
+                buffer.deallocate()
+            }
         }
+        var counts = [0, 0]
+        func readAndHash(_ slot: Int) throws {
+            counts[slot] = try source.readFully(into: buffers[slot])
+            try hasher.update(UnsafeRawBufferPointer(rebasing: buffers[slot][0..<counts[slot]]))
+        }
+        try readAndHash(0)
+        var current = 0
         var total = 0
-        while true {
-            let count = try source.read(into: input)
-            if count == 0 { break }
-            let chunk = UnsafeRawBufferPointer(rebasing: input[0..<count])
-            try hasher.update(chunk)
-            try encryptor.update(chunk) { try output.append($0) }
-            total += count
+        while counts[current] > 0 {
+            let next = 1 - current
+            let block = UnsafeRawBufferPointer(rebasing: buffers[current][0..<counts[current]])
+            try Parallel.both({ try readAndHash(next) }, { try encryptor.update(block) { try output.append($0) } })
+            total += block.count
             progress?(total)
+            current = next
         }
         try encryptor.finish { try output.append($0) }
         try output.flush()
@@ -104,6 +118,8 @@ public enum EncryptedBlob {
     /// The file length is checked against `plaintextSize` before any decryption, so
     /// truncation and trailing data are reported as such; the commitment is checked
     /// before the first chunk, so a swapped blob is caught before any plaintext exists.
+    /// While block k is hashed and handed to `sink` on one thread, block k+1 is read
+    /// and decrypted on the other; `sink` receives about 1 MiB per call.
     public static func decrypt(
         blobID: String, store: BlobStore, dataKey: SecretBytes, binding: BlobBinding, plaintextSize: Int,
         sink: (UnsafeRawBufferPointer) throws -> Void, progress: ((Int) -> Void)? = nil
@@ -129,26 +145,81 @@ public enum EncryptedBlob {
         let hasher = try StreamingHash(.sha256)
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: ioBufferSize, alignment: 16)
         defer { input.deallocate() }
+        let plain = [
+            PlainBuffer(capacity: ioBufferSize + ChunkedEncryption.chunkSize),
+            PlainBuffer(capacity: ioBufferSize + ChunkedEncryption.chunkSize),
+        ]
+        var finished = false
+        func readAndDecrypt(_ slot: Int) throws {
+            plain[slot].reset()
+            let count = try source.readFully(into: input)
+            if count > 0 {
+                try decryptor.update(UnsafeRawBufferPointer(rebasing: input[0..<count])) { plain[slot].append($0) }
+            }
+            if count < input.count {
+                try decryptor.finish { plain[slot].append($0) }
+                finished = true
+            }
+        }
         var total = 0
-        let emit: (UnsafeRawBufferPointer) throws -> Void = { plain in
-            try hasher.update(plain)
-            try sink(plain)
-            total += plain.count
-            progress?(total)
+        func hashAndWrite(_ slot: Int) throws {
+            let bytes = plain[slot].bytes
+            guard bytes.count > 0 else { return }
+            try hasher.update(bytes)
+            try sink(bytes)
         }
         do {
+            try readAndDecrypt(0)
+            var current = 0
             while true {
-                let count = try source.read(into: input)
-                if count == 0 { break }
-                try decryptor.update(UnsafeRawBufferPointer(rebasing: input[0..<count]), emit: emit)
+                let next = 1 - current
+                if finished {
+                    try hashAndWrite(current)
+                    total += plain[current].bytes.count
+                    progress?(total)
+                    break
+                }
+                try Parallel.both({ try readAndDecrypt(next) }, { try hashAndWrite(current) })
+                total += plain[current].bytes.count
+                progress?(total)
+                current = next
             }
-            try decryptor.finish(emit: emit)
         } catch CryptoError.authenticationFailed {
             throw BlobError.corrupted
         } catch CryptoError.truncated {
             throw BlobError.truncated
         }
         return try hasher.finish()
+    }
+}
+
+/// Authenticated plaintext collected from several chunks, zeroed when reused or released.
+final class PlainBuffer {
+    private let storage: UnsafeMutableRawBufferPointer
+    private var used = 0
+
+    init(capacity: Int) {
+        storage = .allocate(byteCount: capacity, alignment: 16)
+    }
+
+    deinit {
+        storage.initializeMemory(as: UInt8.self, repeating: 0)
+        storage.deallocate()
+    }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<used]) }
+
+    func reset() {
+        if used > 0 {
+            UnsafeMutableRawBufferPointer(rebasing: storage[0..<used]).initializeMemory(as: UInt8.self, repeating: 0)
+        }
+        used = 0
+    }
+
+    func append(_ chunk: UnsafeRawBufferPointer) {
+        precondition(used + chunk.count <= storage.count, "plain buffer overflow")
+        UnsafeMutableRawBufferPointer(rebasing: storage[used..<(used + chunk.count)]).copyMemory(from: chunk)
+        used += chunk.count
     }
 }
 
