@@ -65,5 +65,8 @@ func run(_ arguments: [String], environment: [String: String]) -> Int32 {
 
 // Everything docvault creates (catalogue, blobs, key files, outputs) is private to its owner.
 umask(0o077)
+// No core files: a crash must not leave keys or plaintext on disk.
+var noCoreFiles = rlimit(rlim_cur: 0, rlim_max: 0)
+_ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCoreFiles)
 signal(SIGPIPE, SIG_IGN)
 exit(run(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
