@@ -239,8 +239,9 @@ final class Sandbox {
     func blobFile(of reference: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        // immutable=1: read without creating -wal/-shm files, so the vault tree stays as docvault left it.
         process.arguments = [
-            "-readonly", vault + "/catalog.sqlite",
+            "file:\(vault)/catalog.sqlite?immutable=1",
             "SELECT blob_id FROM documents WHERE reference = '\(reference)';",
         ]
         let pipe = Pipe()
