@@ -38,8 +38,10 @@ import Testing
     @Test func fileHelpNamesCategoriesAndOptions() throws {
         let sandbox = try Sandbox()
         let result = try sandbox.run(["file", "--help"])
-        #expect(result.stdout.contains("UW underwriting, CL claims, CU customer files, FI finance, HR personnel, OT other"))
-        for option in ["--category <cat>", "--year <yyyy>", "--customer-id <id>", "--key-file <path>", "--vault <dir>"] {
+        #expect(
+            result.stdout.contains("UW underwriting, CL claims, CU customer files, FI finance, HR personnel, OT other"))
+        for option in ["--category <cat>", "--year <yyyy>", "--customer-id <id>", "--key-file <path>", "--vault <dir>"]
+        {
             #expect(result.stdout.contains(option), "file --help lists \(option)")
         }
     }

@@ -158,7 +158,8 @@ import Testing
                     try sandbox.run(command + ["--user", "mallory"]), 77,
                     ["no user 'mallory' in this vault; check --user or DOCVAULT_USER"])
                 expectFailure(
-                    try sandbox.run(command, environment: ["DOCVAULT_USER": "eve"]), 77, ["no user 'eve' in this vault"])
+                    try sandbox.run(command, environment: ["DOCVAULT_USER": "eve"]), 77, ["no user 'eve' in this vault"]
+                )
             }
         }
     }

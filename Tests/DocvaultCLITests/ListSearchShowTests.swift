@@ -86,7 +86,8 @@ import Testing
         #expect(objects[0]["notes"] as? String == Self.notes)
         #expect(objects[1]["title"] as? String == "plain.txt")
         let filtered = try sandbox.run(["list", "--json", "--type", "policy"])
-        #expect(try filtered.stdout.split(separator: "\n").map(Self.object).map { $0["reference"] as? String } == [second])
+        #expect(
+            try filtered.stdout.split(separator: "\n").map(Self.object).map { $0["reference"] as? String } == [second])
     }
 
     @Test func listCSVQuotesAndExcelAddsBOM() throws {
@@ -178,7 +179,8 @@ import Testing
         let (sandbox, _, _) = try Self.populated()
         try sandbox.expectNoChange {
             expectFailure(
-                try sandbox.run(["search"]), 64, ["search needs --customer, --customer-id, --policy, --claim or --text"])
+                try sandbox.run(["search"]), 64, ["search needs --customer, --customer-id, --policy, --claim or --text"]
+            )
             expectFailure(try sandbox.run(["list", "--json", "--csv"]), 64, ["choose one of --json and --csv"])
             expectFailure(try sandbox.run(["list", "--excel"]), 64, ["--excel goes with --csv"])
             expectFailure(try sandbox.run(["list", "--category", "ZZ"]), 64, ["unknown category 'ZZ'"])
@@ -207,7 +209,9 @@ func cellStartColumns(_ line: String) -> [Int] {
 
 /// Terminal columns of `character`: two for East Asian wide characters, one otherwise.
 func displayWidth(_ character: Character) -> Int {
-    let wide: [ClosedRange<UInt32>] = [0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFF00...0xFF60]
+    let wide: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFF00...0xFF60,
+    ]
     let value = character.unicodeScalars.first?.value ?? 0
     return wide.contains { $0.contains(value) } ? 2 : 1
 }

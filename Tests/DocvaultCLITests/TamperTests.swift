@@ -7,7 +7,8 @@ import Testing
 
 /// Altered blobs: every change is refused with one data error and no plaintext output.
 @Suite struct TamperTests {
-    static let authenticationMessage = "failed authentication (altered, truncated or replaced); restore it from a backup"
+    static let authenticationMessage =
+        "failed authentication (altered, truncated or replaced); restore it from a backup"
 
     /// A vault with one document of `size` bytes; returns the sandbox, reference, content and blob path.
     static func vault(size: Int = 5_000) throws -> (Sandbox, String, Data, String) {
@@ -30,7 +31,8 @@ import Testing
     static func expectRefused(_ sandbox: Sandbox, _ reference: String, message: String = authenticationMessage) throws {
         try sandbox.expectNoChange {
             for output in [["-o", "out.pdf"], ["-o", "out.pdf", "--force"], [], ["-o", sandbox.inputs + "/x.pdf"]] {
-                expectFailure(try sandbox.run(["get", reference] + output), 65, ["the stored blob of \(reference)", message])
+                expectFailure(
+                    try sandbox.run(["get", reference] + output), 65, ["the stored blob of \(reference)", message])
             }
             expectFailure(try sandbox.run(["get", reference, "-o", "-"]), 65, [message])
         }

@@ -56,7 +56,9 @@ import Testing
 
     @Test func environmentVariablesChooseVaultAndKeys() throws {
         let sandbox = try Sandbox()
-        let environment = ["DOCVAULT_DIR": sandbox.root + "/elsewhere/v", "DOCVAULT_KEYS": sandbox.root + "/elsewhere/k"]
+        let environment = [
+            "DOCVAULT_DIR": sandbox.root + "/elsewhere/v", "DOCVAULT_KEYS": sandbox.root + "/elsewhere/k",
+        ]
         try FileManager.default.createDirectory(atPath: sandbox.root + "/elsewhere", withIntermediateDirectories: false)
         let created = try sandbox.run(["init"], environment: environment)
         #expect(created.status == 0)

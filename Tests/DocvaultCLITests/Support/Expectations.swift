@@ -7,9 +7,13 @@ func expectFailure(
 ) {
     #expect(result.status == status, "wrong exit code: \(result)", sourceLocation: sourceLocation)
     #expect(result.stderr.hasPrefix("error: "), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-    #expect(result.stderr.split(separator: "\n").count == 1, "one error line: \(result.stderr)", sourceLocation: sourceLocation)
+    #expect(
+        result.stderr.split(separator: "\n").count == 1, "one error line: \(result.stderr)",
+        sourceLocation: sourceLocation)
     for fragment in fragments {
-        #expect(result.stderr.contains(fragment), "stderr lacks '\(fragment)': \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            result.stderr.contains(fragment), "stderr lacks '\(fragment)': \(result.stderr)",
+            sourceLocation: sourceLocation)
     }
     #expect(result.stdoutData.isEmpty, "stdout not empty: \(result.stdout)", sourceLocation: sourceLocation)
 }
