@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// Help texts, unknown commands and options, and an empty command line.
+@Suite struct HelpAndUsageTests {
+    static let subcommands = ["init", "file", "get", "show", "list", "search"]
+
+    @Test(arguments: [["help"], ["--help"], ["-h"]])
+    func topLevelHelp(arguments: [String]) throws {
+        let sandbox = try Sandbox()
+        let result = try sandbox.run(arguments)
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        #expect(result.stdout.hasPrefix("OVERVIEW: docvault"))
+        #expect(result.stdout.contains("USAGE: docvault <subcommand> [options]"))
+        #expect(result.stdout.contains("SUBCOMMANDS:"))
+        for name in Self.subcommands + ["help"] {
+            #expect(result.stdout.contains("\n  \(name) "), "help lists \(name)")
+        }
+        #expect(sandbox.names().isEmpty)
+    }
+
+    @Test(arguments: subcommands)
+    func commandHelp(name: String) throws {
+        let sandbox = try Sandbox()
+        for arguments in [["help", name], [name, "--help"], [name, "-h"], [name, "--bogus", "--help"]] {
+            let result = try sandbox.run(arguments)
+            #expect(result.status == 0, "\(arguments)")
+            #expect(result.stderr.isEmpty)
+            #expect(result.stdout.hasPrefix("OVERVIEW: "))
+            #expect(result.stdout.contains("\nUSAGE: docvault \(name)"))
+            #expect(result.stdout.contains("\nOPTIONS:\n"))
+            #expect(result.stdout.contains("-h, --help"))
+        }
+        #expect(sandbox.names().isEmpty)
+    }
+
+    @Test func fileHelpNamesCategoriesAndOptions() throws {
+        let sandbox = try Sandbox()
+        let result = try sandbox.run(["file", "--help"])
+        #expect(
+            result.stdout.contains("UW underwriting, CL claims, CU customer files, FI finance, HR personnel, OT other"))
+        for option in ["--category <cat>", "--year <yyyy>", "--customer-id <id>", "--key-file <path>", "--vault <dir>"]
+        {
+            #expect(result.stdout.contains(option), "file --help lists \(option)")
+        }
+    }
+
+    @Test func noArgumentsIsUsageErrorWithHelpOnStderr() throws {
+        let sandbox = try Sandbox()
+        let result = try sandbox.run([])
+        #expect(result.status == 64)
+        #expect(result.stdoutData.isEmpty)
+        #expect(result.stderr.hasPrefix("OVERVIEW: docvault"))
+        #expect(result.stderr.contains("USAGE: docvault <subcommand>"))
+    }
+
+    @Test(arguments: [["frobnicate"], ["help", "frobnicate"], ["INIT"], ["--version"]])
+    func unknownSubcommandIsUsageError(arguments: [String]) throws {
+        let sandbox = try Sandbox()
+        let result = try sandbox.run(arguments)
+        expectFailure(result, 64, ["unknown subcommand '\(arguments.last!)'; run 'docvault help'"])
+        #expect(sandbox.names().isEmpty)
+    }
+
+    @Test(arguments: [
+        ["init", "--frobnicate"], ["list", "-x"], ["get", "REF", "--forc"], ["show", "REF", "--json=yes"],
+        ["search", "--text"], ["list", "--json=1"],
+    ])
+    func badOptionIsUsageError(arguments: [String]) throws {
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        try sandbox.expectNoChange {
+            let result = try sandbox.run(arguments)
+            #expect(result.status == 64, "\(result)")
+            #expect(result.stderr.hasPrefix("error: "))
+            #expect(result.stdoutData.isEmpty)
+        }
+    }
+
+    @Test func unknownOptionIsNamed() throws {
+        let sandbox = try Sandbox()
+        try sandbox.expectNoChange {
+            expectFailure(try sandbox.run(["init", "--frobnicate"]), 64, ["unknown option '--frobnicate'; see --help"])
+            expectFailure(try sandbox.run(["list", "--json=1"]), 64, ["--json takes no value"])
+        }
+        #expect(sandbox.names().isEmpty)
+    }
+}

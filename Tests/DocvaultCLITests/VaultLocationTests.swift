@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// Finding the vault: `--vault`, `DOCVAULT_DIR`, `DOCVAULT_KEYS`, and folders that are not vaults.
+@Suite struct VaultLocationTests {
+    static let commands: [[String]] = [
+        ["list"], ["show", "J001-CL-2024-D10-0001"], ["get", "J001-CL-2024-D10-0001", "-o", "-"],
+        ["search", "--text", "x"],
+    ]
+
+    @Test func missingVaultFolderIsInputMissing() throws {
+        let sandbox = try Sandbox()
+        let path = try sandbox.input("a.pdf", text: "x")
+        try sandbox.expectNoChange {
+            for command in Self.commands {
+                expectFailure(
+                    try sandbox.run(command + ["--vault", "nowhere"]), 66,
+                    ["no vault at nowhere; run 'docvault init' or pass --vault DIR"])
+            }
+            expectFailure(try sandbox.run(["list"]), 66, ["no vault at vault"])
+            expectFailure(
+                try sandbox.run(["file", path, "--category", "CL", "--year", "2024", "--vault", "nowhere"]), 66,
+                ["no vault at nowhere"])
+        }
+    }
+
+    @Test func folderThatIsNotAVaultIsInputMissing() throws {
+        let sandbox = try Sandbox()
+        try FileManager.default.createDirectory(atPath: sandbox.work + "/papers", withIntermediateDirectories: false)
+        try Data("not mine".utf8).write(to: URL(fileURLWithPath: sandbox.work + "/papers/letter.txt"))
+        try sandbox.expectNoChange {
+            for command in Self.commands {
+                expectFailure(
+                    try sandbox.run(command + ["--vault", "papers"]), 66,
+                    ["papers is not a docvault vault (no catalog.sqlite)"])
+            }
+        }
+    }
+
+    @Test(arguments: [
+        Data("this is not a database at all, just words".utf8), pseudoRandomBytes(count: 8_192),
+        Data("SQLite format 3\0".utf8) + pseudoRandomBytes(count: 4_080),
+    ])
+    func garbageCatalogueIsDataError(garbage: Data) throws {
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        try garbage.write(to: URL(fileURLWithPath: sandbox.vault + "/catalog.sqlite"))
+        let path = try sandbox.input("a.pdf", text: "x")
+        try sandbox.expectNoChange {
+            for command in Self.commands + [["file", path, "--category", "CL", "--year", "2024"]] {
+                expectFailure(
+                    try sandbox.run(command), 65, ["vault/catalog.sqlite is damaged or not a docvault catalogue"])
+            }
+        }
+    }
+
+    @Test func environmentVariablesChooseVaultAndKeys() throws {
+        let sandbox = try Sandbox()
+        let environment = [
+            "DOCVAULT_DIR": sandbox.root + "/elsewhere/v", "DOCVAULT_KEYS": sandbox.root + "/elsewhere/k",
+        ]
+        try FileManager.default.createDirectory(atPath: sandbox.root + "/elsewhere", withIntermediateDirectories: false)
+        let created = try sandbox.run(["init"], environment: environment)
+        #expect(created.status == 0)
+        #expect(FileManager.default.fileExists(atPath: sandbox.root + "/elsewhere/v/catalog.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: sandbox.root + "/elsewhere/k/admin.key"))
+        #expect(sandbox.names().isEmpty)
+        let path = try sandbox.input("a.pdf", text: "via environment")
+        let filed = try sandbox.run(["file", path, "--category", "OT", "--year", "2020"], environment: environment)
+        #expect(filed.status == 0)
+        let got = try sandbox.run(["get", "J001-OT-2020-D10-0001", "-o", "-"], environment: environment)
+        #expect(got.stdout == "via environment")
+        // Without the variables the default ./vault is used, and there is none.
+        expectFailure(try sandbox.run(["list"]), 66, ["no vault at vault"])
+        // Options beat the environment.
+        expectFailure(
+            try sandbox.run(["list", "--vault", "other"], environment: environment), 66, ["no vault at other"])
+    }
+
+    @Test func vaultOptionWorksFromAnotherFolder() throws {
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        let path = try sandbox.input("a.pdf", text: "x")
+        _ = try sandbox.fileOne(path)
+        let result = try sandbox.run(
+            ["list", "--json", "--vault", sandbox.vault, "--keys", sandbox.keys], cwd: sandbox.inputs)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("J001-CL-2024-D10-0001"))
+    }
+}
