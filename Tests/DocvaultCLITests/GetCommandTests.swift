@@ -73,10 +73,7 @@ import Testing
         }
     }
 
-    @Test(
-        .disabled(
-            "bug: get -o LINK/plain.pdf, LINK a symlink to the vault folder, writes plaintext into the vault (exit 0)"
-        ))
+    @Test
     func outputInsideVaultThroughSymlinkRefused() throws {
         let sandbox = try Sandbox()
         try sandbox.initVault()

@@ -65,8 +65,11 @@ public enum Retrieval {
     static func writeAtomically(
         to path: String, overwrite: Bool, vaultFolder: String, body: (FileDescriptor) throws -> Void
     ) throws {
-        let absolute = FileSystem.canonical(path)
-        let folder = (absolute as NSString).deletingLastPathComponent
+        // Resolve the folder, not the file: the file does not exist yet, and a symbolic
+        // link in the folder path must not lead plaintext into the vault.
+        let given = URL(fileURLWithPath: path).standardizedFileURL
+        let folder = FileSystem.canonical(given.deletingLastPathComponent().path)
+        let absolute = folder == "/" ? "/" + given.lastPathComponent : folder + "/" + given.lastPathComponent
         let vault = FileSystem.canonical(vaultFolder)
         if absolute == vault || absolute.hasPrefix(vault + "/") {
             throw VaultError.usage(
