@@ -64,8 +64,11 @@ public enum Retrieval {
     static func writeAtomically(
         to path: String, overwrite: Bool, vaultFolder: String, body: (FileDescriptor) throws -> Void
     ) throws {
-        let absolute = FileSystem.canonical(path)
-        let folder = (absolute as NSString).deletingLastPathComponent
+        let given = FileSystem.canonical(path)
+        // Resolve the folder separately: symbolic links are not resolved in the path of a file that does not
+        // exist yet, and a linked parent folder must not hide the vault folder.
+        let folder = FileSystem.canonical((given as NSString).deletingLastPathComponent)
+        let absolute = (folder as NSString).appendingPathComponent((given as NSString).lastPathComponent)
         let vault = FileSystem.canonical(vaultFolder)
         if absolute == vault || absolute.hasPrefix(vault + "/") {
             throw VaultError.usage("refusing to write plaintext inside the vault folder; choose an output outside \(vaultFolder)")
