@@ -110,7 +110,8 @@ struct CatalogValueTests {
     func normalizeCustomerIDs() {
         #expect(BlindIndex.normalize("110105-1990 0307-123x", field: "customer_id") == "11010519900307123X")
         #expect(
-            BlindIndex.normalize("\u{FF11}\u{FF11}\u{FF10}\u{FF11}\u{FF10}\u{FF15}\u{FF0D}\u{FF58}", field: "customer_id")
+            BlindIndex.normalize(
+                "\u{FF11}\u{FF11}\u{FF10}\u{FF11}\u{FF10}\u{FF15}\u{FF0D}\u{FF58}", field: "customer_id")
                 == "110105X")
         #expect(BlindIndex.normalize("a\u{3000}b", field: "customer_id") == "AB")
     }
@@ -121,7 +122,8 @@ struct CatalogValueTests {
             #expect(UserRecord.isValidName(good), "\(good)")
         }
         for bad in [
-            "", "Alice", "1alice", ".alice", "-a", "al ice", "al/ice", "al\u{00E9}", "a" + String(repeating: "b", count: 32),
+            "", "Alice", "1alice", ".alice", "-a", "al ice", "al/ice", "al\u{00E9}",
+            "a" + String(repeating: "b", count: 32),
         ] {
             #expect(!UserRecord.isValidName(bad), "\(bad)")
         }

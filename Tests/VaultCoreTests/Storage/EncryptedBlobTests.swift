@@ -215,7 +215,8 @@ struct EncryptedBlobTests {
 
     @Test("The blob context binds vault, document and big-endian version")
     func context() {
-        let binding = BlobBinding(vaultID: [UInt8](repeating: 1, count: 16), documentUID: [UInt8](repeating: 2, count: 16), version: 258)
+        let binding = BlobBinding(
+            vaultID: [UInt8](repeating: 1, count: 16), documentUID: [UInt8](repeating: 2, count: 16), version: 258)
         let context = BlobFormat.context(for: binding)
         let label = Array("docvault/v1/blob".utf8) + [0]
         #expect(

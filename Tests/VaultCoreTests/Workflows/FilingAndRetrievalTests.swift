@@ -81,7 +81,9 @@ struct FilingAndRetrievalTests {
         catalogue += TestVault.contents(of: test.location.catalogPath + "-wal")
         #expect(catalogue.count > 4096)
         #expect(TestVault.contains(catalogue, Array(reference.utf8)))
-        for secret in [Self.customerName, "Quackenbush", Self.title, "Zygomorphic", "ZQ99887766", "Vanterpool", "Xanthippe"] {
+        for secret in [
+            Self.customerName, "Quackenbush", Self.title, "Zygomorphic", "ZQ99887766", "Vanterpool", "Xanthippe",
+        ] {
             #expect(!TestVault.contains(catalogue, Array(secret.utf8)), "\(secret)")
             #expect(!TestVault.contains(catalogue, Array(secret.lowercased().utf8)), "\(secret)")
         }
@@ -135,9 +137,11 @@ struct FilingAndRetrievalTests {
         #expect(try CatalogQueries.search(criteria, session: test.session).map(\.reference) == [fire])
         criteria.text = "hail fire"
         #expect(try CatalogQueries.search(criteria, session: test.session).isEmpty)
-        #expect(try CatalogQueries.list(DocumentFilter(category: "uw"), session: test.session).map(\.reference) == [fire])
+        #expect(
+            try CatalogQueries.list(DocumentFilter(category: "uw"), session: test.session).map(\.reference) == [fire])
         #expect(try CatalogQueries.list(DocumentFilter(year: 2023), session: test.session).map(\.reference) == [storm])
-        #expect(try CatalogQueries.list(DocumentFilter(policyNo: "P-2"), session: test.session).map(\.reference) == [fire])
+        #expect(
+            try CatalogQueries.list(DocumentFilter(policyNo: "P-2"), session: test.session).map(\.reference) == [fire])
         let error = #expect(throws: VaultError.self) {
             _ = try CatalogQueries.list(DocumentFilter(category: "ZZ"), session: test.session)
         }
@@ -153,14 +157,18 @@ struct FilingAndRetrievalTests {
         #expect(try test.fileText("4", category: "UW", year: 2024) == "K7-UW-2024-D10-0001")
         #expect(try test.fileText("5", category: "CU", year: 2024) == "K7-CU-2024-D5-0001")
         #expect(try test.fileText("6", category: "HR", year: 2024) == "K7-HR-2024-D5-0001")
-        #expect(try test.fileText("7", category: "FI", year: 2024) { $0.docType = "annual-report" } == "K7-FI-2024-Y-0001")
-        #expect(try test.fileText("8", category: "FI", year: 2024) { $0.docType = "bank-statement" } == "K7-FI-2024-D10-0002")
+        #expect(
+            try test.fileText("7", category: "FI", year: 2024) { $0.docType = "annual-report" } == "K7-FI-2024-Y-0001")
+        #expect(
+            try test.fileText("8", category: "FI", year: 2024) { $0.docType = "bank-statement" }
+                == "K7-FI-2024-D10-0002")
         #expect(try test.fileText("9", category: "FI", year: 2024) { $0.docType = "voucher" } == "K7-FI-2024-D30-0003")
         #expect(try test.fileText("10", category: "FI", year: 2024) == "K7-FI-2024-D30-0004")
         let paths = try (0..<3).map { try test.input("batch-\($0).txt", text: "batch \($0)") }
-        #expect(try test.file(paths, category: "CL", year: 2024).map(\.reference) == [
-            "K7-CL-2024-D10-0003", "K7-CL-2024-D10-0004", "K7-CL-2024-D10-0005",
-        ])
+        #expect(
+            try test.file(paths, category: "CL", year: 2024).map(\.reference) == [
+                "K7-CL-2024-D10-0003", "K7-CL-2024-D10-0004", "K7-CL-2024-D10-0005",
+            ])
         let row = try test.row("K7-FI-2024-Y-0001")
         #expect(row.string("retention_code") == "Y")
         #expect(row.int("item_no") == 1)
@@ -267,6 +275,30 @@ struct FilingAndRetrievalTests {
         }
         #expect(!FileManager.default.fileExists(atPath: test.location.vault + "/plain.txt"))
         #expect(!FileManager.default.fileExists(atPath: test.location.blobsPath + "/x"))
+    }
+
+    @Test("Output through a symbolic link into the vault folder is refused")
+    func outputThroughSymlinkIntoVault() throws {
+        let test = try TestVault()
+        let reference = try test.fileText("secret plan")
+        let link = test.folder.path + "/looks-harmless"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: test.location.vault)
+        let error = #expect(throws: VaultError.self) {
+            try Retrieval.get(reference, to: .file(link + "/plain.txt", overwrite: false), session: test.session)
+        }
+        #expect(error?.kind == .usage)
+        #expect(!FileManager.default.fileExists(atPath: test.location.vault + "/plain.txt"))
+    }
+
+    @Test("Output into a missing folder is input missing")
+    func outputFolderMissing() throws {
+        let test = try TestVault()
+        let reference = try test.fileText("text")
+        let error = #expect(throws: VaultError.self) {
+            try Retrieval.get(
+                reference, to: .file(test.folder.path + "/no/such/out.txt", overwrite: false), session: test.session)
+        }
+        #expect(error?.kind == .inputMissing)
     }
 
     @Test("An existing output is kept unless overwriting is asked for")
@@ -389,7 +421,9 @@ struct FilingAndRetrievalTests {
         try test.database.run("UPDATE documents SET title_sealed = ? WHERE reference = ?", [secondTitle, first])
         try test.database.run("UPDATE documents SET title_sealed = ? WHERE reference = ?", [firstTitle, second])
         for reference in [first, second] {
-            let error = #expect(throws: VaultError.self) { _ = try CatalogQueries.show(reference, session: test.session) }
+            let error = #expect(throws: VaultError.self) {
+                _ = try CatalogQueries.show(reference, session: test.session)
+            }
             #expect(error?.kind == .dataError)
         }
         let listError = #expect(throws: VaultError.self) {

@@ -162,7 +162,8 @@ struct SetupAndSessionTests {
     func unknownUser() throws {
         let test = try TestVault()
         let error = #expect(throws: VaultError.self) {
-            _ = try Session.open(vault: test.vault, userName: "mallory", credential: .keyFile(test.creation.keyFilePath))
+            _ = try Session.open(
+                vault: test.vault, userName: "mallory", credential: .keyFile(test.creation.keyFilePath))
         }
         #expect(error?.kind == .permissionDenied)
         #expect(error?.exitCode == 77)
@@ -193,7 +194,8 @@ struct SetupAndSessionTests {
     func keyFileOfAnotherUser() throws {
         let test = try TestVault()
         let path = try Self.writeKeyFile(
-            test.folder, "bob.key", vaultID: test.vault.meta.vaultID, user: "bob", secret: try SecureRandom.bytes(count: 32))
+            test.folder, "bob.key", vaultID: test.vault.meta.vaultID, user: "bob",
+            secret: try SecureRandom.bytes(count: 32))
         let error = #expect(throws: VaultError.self) {
             _ = try Session.open(vault: test.vault, userName: "alice", credential: .keyFile(path))
         }
@@ -220,7 +222,8 @@ struct SetupAndSessionTests {
         for mode in [0o644, 0o640, 0o604, 0o660] {
             try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: test.creation.keyFilePath)
             let error = #expect(throws: VaultError.self) {
-                _ = try Session.open(vault: test.vault, userName: "alice", credential: .keyFile(test.creation.keyFilePath))
+                _ = try Session.open(
+                    vault: test.vault, userName: "alice", credential: .keyFile(test.creation.keyFilePath))
             }
             #expect(error?.kind == .permissionDenied)
             #expect(error?.message.contains("chmod 600") == true)
@@ -259,7 +262,8 @@ struct SetupAndSessionTests {
     @Test("A tampered vault key in the catalogue is a data error at open")
     func tamperedVaultKey() throws {
         let test = try TestVault()
-        let row = try #require(try test.database.queryOne("SELECT wrapped_key FROM vault_keys WHERE purpose = 'field-seal'"))
+        let row = try #require(
+            try test.database.queryOne("SELECT wrapped_key FROM vault_keys WHERE purpose = 'field-seal'"))
         var wrapped = try #require(row.bytes("wrapped_key"))
         wrapped[wrapped.count / 2] ^= 1
         try test.database.run("UPDATE vault_keys SET wrapped_key = ? WHERE purpose = 'field-seal'", [wrapped])
@@ -292,7 +296,8 @@ struct SetupAndSessionTests {
     func noPasswordKeyslot() throws {
         let test = try TestVault()
         let error = #expect(throws: VaultError.self) {
-            _ = try Session.open(vault: test.vault, userName: "alice", credential: .password(SecretBytes(copying: [0x61])))
+            _ = try Session.open(
+                vault: test.vault, userName: "alice", credential: .password(SecretBytes(copying: [0x61])))
         }
         #expect(error?.kind == .permissionDenied)
     }
