@@ -113,7 +113,7 @@ public enum Filing {
             let db = session.database
             return try db.writeTransaction {
                 var filed: [FiledDocument] = []
-                for (offset, entry) in pending.enumerated() {
+                for entry in pending {
                     var row = entry.row
                     row.itemNo = try DocumentTable.nextItemNumber(db, category: row.category, year: row.year)
                     row.reference =
@@ -121,11 +121,8 @@ public enum Filing {
                             fonds: session.vault.meta.fonds, category: row.category, year: row.year,
                             retention: retention, item: row.itemNo
                         ).description
-                    var same = try sameContent(db, session: session, size: row.size, sha256: entry.sha)
-                    for earlier in 0..<offset
-                    where pending[earlier].row.size == row.size && pending[earlier].sha == entry.sha {
-                        same.append(filed[earlier].reference)
-                    }
+                    // Earlier rows of this batch are already inserted in this transaction, so this finds them too.
+                    let same = try sameContent(db, session: session, size: row.size, sha256: entry.sha)
                     try DocumentTable.insert(db, row)
                     filed.append(
                         FiledDocument(

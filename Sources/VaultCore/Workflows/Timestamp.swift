@@ -13,7 +13,10 @@ public enum Timestamp {
     /// Whether `text` is a real calendar date written `YYYY-MM-DD` with a year in 1900…2100.
     public static func isValidDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+        // Int("+1") is 1, so check for ASCII digits first: a sign must not pass as part of a field.
+        let digitsOnly = parts.allSatisfy { $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }
+        guard text.utf8.count == 10, parts.count == 3, digitsOnly,
+            parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
             (1900...2100).contains(year), (1...12).contains(month), day >= 1
         else { return false }

@@ -1,0 +1,138 @@
+import Testing
+
+@testable import VaultCore
+
+/// Unit tests of the catalogue's value rules: categories, reference numbers, dates, names and blind-index input.
+@Suite("Catalogue values")
+struct CatalogValueTests {
+    @Test("Non-finance categories keep their default retention whatever the type")
+    func defaultRetention() throws {
+        let expected: [String: RetentionCode] = [
+            "UW": .years10, "CL": .years10, "CU": .years5, "HR": .years5, "OT": .years10,
+        ]
+        for (code, retention) in expected {
+            let category = try #require(Category.named(code))
+            #expect(category.retentionCode(forType: nil) == retention)
+            #expect(category.retentionCode(forType: "annual-report") == retention)
+        }
+        #expect(Category.defaults.map(\.code) == ["UW", "CL", "CU", "FI", "HR", "OT"])
+    }
+
+    @Test(
+        "Finance retention depends on the document type",
+        arguments: [
+            ("annual-report", RetentionCode.permanent), ("Annual Report", .permanent),
+            ("quarterly-report", .years10), ("bank-statement", .years10), ("voucher", .years30),
+            ("ledger", .years30),
+        ])
+    func financeRetention(type: String, expected: RetentionCode) throws {
+        let finance = try #require(Category.named("FI"))
+        #expect(finance.retentionCode(forType: type) == expected)
+    }
+
+    @Test("A finance document without a type gets the category default of 30 years")
+    func financeWithoutType() throws {
+        #expect(try #require(Category.named("fi")).retentionCode(forType: nil) == .years30)
+    }
+
+    @Test("Category look-up ignores case and refuses unknown codes")
+    func categoryLookup() {
+        #expect(Category.named("cl")?.code == "CL")
+        #expect(Category.named("Hr")?.name == "personnel")
+        #expect(Category.named("XX") == nil)
+        #expect(Category.named("") == nil)
+    }
+
+    @Test("Reference numbers pad the item to four digits and print the retention code")
+    func referenceFormatting() {
+        #expect(
+            ReferenceNumber(fonds: "J001", category: "CL", year: 2024, retention: .years10, item: 1).description
+                == "J001-CL-2024-D10-0001")
+        #expect(
+            ReferenceNumber(fonds: "A", category: "FI", year: 1999, retention: .permanent, item: 987).description
+                == "A-FI-1999-Y-0987")
+        #expect(
+            ReferenceNumber(fonds: "Z9", category: "HR", year: 2100, retention: .years5, item: 12_345).description
+                == "Z9-HR-2100-D5-12345")
+        #expect(
+            ReferenceNumber(fonds: "J001", category: "FI", year: 2024, retention: .years30, item: 9999).description
+                == "J001-FI-2024-D30-9999")
+    }
+
+    @Test("Fonds codes are 1 to 8 uppercase ASCII letters or digits")
+    func fondsCodes() {
+        for good in ["J001", "A", "12345678", "ABCDEFGH", "Z9"] {
+            #expect(ReferenceNumber.isValidFonds(good), "\(good)")
+        }
+        for bad in ["", "j001", "J-01", "J 01", "123456789", "J\u{FF10}01", "\u{00C9}1"] {
+            #expect(!ReferenceNumber.isValidFonds(bad), "\(bad)")
+        }
+    }
+
+    @Test("Dates are real calendar days in 1900-2100 written YYYY-MM-DD")
+    func validDates() {
+        for good in ["2024-02-29", "2000-02-29", "1900-01-01", "2100-12-31", "2023-04-30", "2023-01-31"] {
+            #expect(Timestamp.isValidDate(good), "\(good)")
+        }
+        for bad in [
+            "2023-02-29", "1900-02-29", "2100-02-29", "1899-12-31", "2101-01-01", "2023-04-31", "2023-13-01",
+            "2023-00-10", "2023-01-00", "2023-1-01", "2023-01-1", "20230101", "2023/01/01", "", "abcd-ef-gh",
+            "2023-01-01T00:00:00Z",
+        ] {
+            #expect(!Timestamp.isValidDate(bad), "\(bad)")
+        }
+    }
+
+    @Test("Dates with a sign in a field are refused")
+    func signedDateFields() {
+        for bad in ["2024-+1-15", "2024-01-+5", "+202-01-15"] {
+            #expect(!Timestamp.isValidDate(bad), "\(bad)")
+        }
+    }
+
+    @Test("Timestamps are UTC ISO 8601 with second precision")
+    func timestampShape() {
+        let now = Timestamp.now()
+        #expect(now.utf8.count == 20)
+        #expect(now.hasSuffix("Z"))
+        #expect(Timestamp.isValidDate(String(now.prefix(10))))
+    }
+
+    @Test("Customer names normalise case, compatibility forms and whitespace")
+    func normalizeNames() {
+        #expect(BlindIndex.normalize("  Wang   XIAO\tMing \n", field: "customer_name") == "wang xiao ming")
+        #expect(BlindIndex.normalize("\u{FF37}ang", field: "customer_name") == "wang")
+        #expect(BlindIndex.normalize("Jose\u{0301}", field: "customer_name") == "jos\u{00E9}")
+        #expect(BlindIndex.normalize("   ", field: "customer_name").isEmpty)
+    }
+
+    @Test("Customer IDs normalise to uppercase ASCII without spaces or hyphens")
+    func normalizeCustomerIDs() {
+        #expect(BlindIndex.normalize("110105-1990 0307-123x", field: "customer_id") == "11010519900307123X")
+        #expect(
+            BlindIndex.normalize(
+                "\u{FF11}\u{FF11}\u{FF10}\u{FF11}\u{FF10}\u{FF15}\u{FF0D}\u{FF58}", field: "customer_id")
+                == "110105X")
+        #expect(BlindIndex.normalize("a\u{3000}b", field: "customer_id") == "AB")
+    }
+
+    @Test("User names start with a lowercase letter and use a-z, 0-9, '.', '_', '-' up to 32 bytes")
+    func userNames() {
+        for good in ["alice", "a", "bob.smith", "c_d-e9", "a" + String(repeating: "b", count: 31)] {
+            #expect(UserRecord.isValidName(good), "\(good)")
+        }
+        for bad in [
+            "", "Alice", "1alice", ".alice", "-a", "al ice", "al/ice", "al\u{00E9}",
+            "a" + String(repeating: "b", count: 32),
+        ] {
+            #expect(!UserRecord.isValidName(bad), "\(bad)")
+        }
+    }
+
+    @Test("Media types come from the extension, case-insensitively")
+    func mediaTypes() {
+        #expect(MediaType.guess(fileName: "scan.PDF") == "application/pdf")
+        #expect(MediaType.guess(fileName: "a.tiff") == "image/tiff")
+        #expect(MediaType.guess(fileName: "noext") == "application/octet-stream")
+    }
+}

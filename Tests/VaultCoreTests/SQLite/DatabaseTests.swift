@@ -1,0 +1,248 @@
+import Foundation
+import Testing
+
+@testable import VaultCore
+
+/// Tests of the SQLite wrapper: opening, binding and reading values, transactions, constraints and pragmas.
+@Suite("SQLite wrapper")
+struct DatabaseTests {
+    /// A new database file in its own temporary folder.
+    private static func makeDatabase(_ folder: TestVaultFolder) throws -> Database {
+        try Database(path: folder.path + "/test.sqlite", create: true)
+    }
+
+    /// Marks a deliberate failure inside a transaction body.
+    private struct Abort: Error {}
+
+    @Test("Opening without create refuses a missing file; create makes it")
+    func openAndCreate() throws {
+        let folder = try TestVaultFolder()
+        let path = folder.path + "/db.sqlite"
+        #expect(throws: DatabaseError.self) { try Database(path: path, create: false) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let database = try Database(path: path, create: true)
+        try database.execute("CREATE TABLE t (x)")
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(database.path == path)
+        let reopened = try Database(path: path, create: false)
+        #expect(try reopened.query("SELECT name FROM sqlite_master").map { $0.string("name") } == ["t"])
+    }
+
+    @Test("Every SQLValue kind round-trips, and an empty blob stays a blob, not NULL")
+    func valueKinds() throws {
+        let folder = try TestVaultFolder()
+        let database = try Self.makeDatabase(folder)
+        try database.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v)")
+        let values: [SQLValue] = [
+            .null, .integer(0), .integer(Int64.max), .integer(Int64.min), .real(2.5), .real(-0.125), .text(""),
+            .text("Gr\u{00FC}\u{00DF}e \u{4F60}\u{597D} \u{1F600}"), .blob([]), .blob([0, 1, 2, 255]),
+        ]
+        for value in values {
+            try database.run("INSERT INTO t (v) VALUES (?)", [value])
+        }
+        let rows = try database.query("SELECT v, typeof(v) AS type FROM t ORDER BY id")
+        #expect(rows.map { $0["v"] } == values)
+        #expect(
+            rows.map { $0.string("type") } == [
+                "null", "integer", "integer", "integer", "real", "real", "text", "text", "blob", "blob",
+            ])
+        let emptyBlob = try #require(try database.queryOne("SELECT v FROM t WHERE id = 9"))
+        #expect(emptyBlob.bytes("v") == [])
+        let null = try #require(try database.queryOne("SELECT v FROM t WHERE id = 1"))
+        #expect(null.bytes("v") == nil)
+        #expect(null["v"] == .null)
+    }
+
+    @Test("Swift values bind as their SQLite types, nil optionals as NULL")
+    func bindableTypes() throws {
+        let folder = try TestVaultFolder()
+        let database = try Self.makeDatabase(folder)
+        let missing: String? = nil
+        let present: Int? = 7
+        let row = try #require(
+            try database.queryOne(
+                "SELECT ? AS a, ? AS b, ? AS c, ? AS d, ? AS e, ? AS f, typeof(?) AS g",
+                [42, Int64(-9), "text", [UInt8]([9, 8]), missing, present, [UInt8]()]))
+        #expect(row["a"] == .integer(42))
+        #expect(row["b"] == .integer(-9))
+        #expect(row.string("c") == "text")
+        #expect(row.bytes("d") == [9, 8])
+        #expect(row["e"] == .null)
+        #expect(row.int("f") == 7)
+        #expect(row.string("g") == "blob")
+        #expect(row["no_such_column"] == .null)
+        #expect(row.int("no_such_column") == 0)
+        #expect(row.string("a") == nil)
+    }
+
+    @Test("query returns every row, queryOne the first or nil")
+    func queryAndQueryOne() throws {
+        let folder = try TestVaultFolder()
+        let database = try Self.makeDatabase(folder)
+        try database.execute("CREATE TABLE t (n INTEGER)")
+        for number in [3, 1, 2] { try database.run("INSERT INTO t VALUES (?)", [number]) }
+        #expect(database.lastInsertRowID == 3)
+        #expect(try database.query("SELECT n FROM t ORDER BY n").map { $0.int("n") } == [1, 2, 3])
+        #expect(try database.queryOne("SELECT n FROM t ORDER BY n DESC")?.int("n") == 3)
+        #expect(try database.queryOne("SELECT n FROM t WHERE n > ?", [10]) == nil)
+        #expect(try database.query("SELECT n FROM t WHERE n > ?", [10]).isEmpty)
+    }
+
+    @Test("A prepared statement can be rebound and run again")
+    func rebindStatement() throws {
+        let folder = try TestVaultFolder()
+        let database = try Self.makeDatabase(folder)
+        let statement = try database.prepare("SELECT ? * 2 AS doubled")
+        try statement.bind([2])
+        #expect(try statement.step()?.int("doubled") == 4)
+        try statement.bind([5])
+        #expect(try statement.step()?.int("doubled") == 10)
+        #expect(try statement.step() == nil)
+    }
+
+    @Test("writeTransaction commits on return")
+    func transactionCommits() throws {
+        let folder = try TestVaultFolder()
+        let database = try Self.makeDatabase(folder)
+        try database.execute("CREATE TABLE t (n INTEGER)")
+        let result = try database.writeTransaction {
+            try database.run("INSERT INTO t VALUES (1)")
+            try database.run("INSERT INTO t VALUES (2)")
+            return "done"
+        }
+        #expect(result == "done")
+        let other = try Database(path: database.path, create: false)
+        #expect(try other.queryOne("SELECT COUNT(*) AS c FROM t")?.int("c") == 2)
+    }
+
+    @Test("writeTransaction rolls back and rethrows when the body throws")
+    func transactionRollsBack() throws {
+        let folder = try TestVaultFolder()
+        let database = try Self.makeDatabase(folder)
+        try database.execute("CREATE TABLE t (n INTEGER)")
+        try database.run("INSERT INTO t VALUES (0)")
+        #expect(throws: Abort.self) {
+            try database.writeTransaction {
+                try database.run("INSERT INTO t VALUES (1)")
+                try database.run("DELETE FROM t WHERE n = 0")
+                throw Abort()
+            }
+        }
+        #expect(try database.query("SELECT n FROM t").map { $0.int("n") } == [0])
+        // The connection is usable for a new transaction afterwards.
+        try database.writeTransaction { try database.run("INSERT INTO t VALUES (5)") }
+        #expect(try database.query("SELECT n FROM t ORDER BY n").map { $0.int("n") } == [0, 5])
+    }
+
+    @Test("Constraint failures are recognised; other failures are not")
+    func constraintViolations() throws {
+        let folder = try TestVaultFolder()
+        let database = try Self.makeDatabase(folder)
+        try database.execute(
+            """
+            CREATE TABLE parent (id INTEGER PRIMARY KEY);
+            CREATE TABLE child (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                age INTEGER CHECK (age >= 0),
+                parent INTEGER REFERENCES parent(id)
+            );
+            INSERT INTO child (name, age) VALUES ('a', 1);
+            """)
+        let violations = [
+            "INSERT INTO child (name) VALUES ('a')",
+            "INSERT INTO child (name) VALUES (NULL)",
+            "INSERT INTO child (name, age) VALUES ('b', -1)",
+            "INSERT INTO child (name, parent) VALUES ('c', 99)",
+        ]
+        for sql in violations {
+            let error = #expect(throws: DatabaseError.self, "\(sql)") { try database.run(sql) }
+            #expect(error?.isConstraintViolation == true, "\(sql)")
+            #expect(error?.isBusy == false)
+        }
+        let syntax = #expect(throws: DatabaseError.self) { try database.run("INSERT INTO nowhere VALUES (1)") }
+        #expect(syntax?.isConstraintViolation == false)
+        #expect(syntax?.description.hasPrefix("SQLite error") == true)
+    }
+
+    @Test("WAL journal, foreign keys and secure delete are on")
+    func pragmas() throws {
+        let folder = try TestVaultFolder()
+        let database = try Self.makeDatabase(folder)
+        #expect(try database.queryOne("PRAGMA journal_mode")?.string("journal_mode") == "wal")
+        #expect(try database.queryOne("PRAGMA foreign_keys")?.int("foreign_keys") == 1)
+        #expect(try database.queryOne("PRAGMA secure_delete")?.int("secure_delete") == 1)
+        #expect(try database.queryOne("PRAGMA synchronous")?.int("synchronous") == 2)
+        let readOnly = try Database(path: database.path, create: false, readOnly: true)
+        #expect(try readOnly.queryOne("PRAGMA foreign_keys")?.int("foreign_keys") == 1)
+        #expect(try readOnly.queryOne("PRAGMA secure_delete")?.int("secure_delete") == 1)
+        #expect(throws: DatabaseError.self) { try readOnly.execute("CREATE TABLE t (x)") }
+    }
+
+    @Test("A file that is not a database is reported as corrupt")
+    func notADatabase() throws {
+        let folder = try TestVaultFolder()
+        let path = try folder.write("junk.sqlite", Array(repeating: 0x41, count: 4096))
+        let error = #expect(throws: DatabaseError.self) {
+            let database = try Database(path: path, create: false)
+            _ = try database.query("SELECT * FROM sqlite_master")
+        }
+        #expect(error?.isCorrupt == true)
+    }
+}
+
+/// Tests of the numbered-migration runner.
+@Suite("Migrator")
+struct MigratorTests {
+    @Test("Pending migrations run once each and set user_version")
+    func runsPendingOnce() throws {
+        let folder = try TestVaultFolder()
+        let database = try Database(path: folder.path + "/m.sqlite", create: true)
+        let two = Migrator(migrations: ["CREATE TABLE a (x)", "CREATE TABLE b (x); INSERT INTO b VALUES (1)"])
+        #expect(two.latestVersion == 2)
+        try two.migrate(database)
+        #expect(try database.userVersion() == 2)
+        // Running again must not re-run a migration (CREATE TABLE would fail, the INSERT would duplicate).
+        try two.migrate(database)
+        #expect(try database.queryOne("SELECT COUNT(*) AS c FROM b")?.int("c") == 1)
+        let three = Migrator(migrations: two.migrations + ["INSERT INTO b VALUES (2)"])
+        try three.migrate(database)
+        #expect(try database.userVersion() == 3)
+        #expect(try database.queryOne("SELECT COUNT(*) AS c FROM b")?.int("c") == 2)
+    }
+
+    @Test("A database from a newer release is refused and left untouched")
+    func refusesNewer() throws {
+        let folder = try TestVaultFolder()
+        let database = try Database(path: folder.path + "/m.sqlite", create: true)
+        try database.execute("PRAGMA user_version = 5")
+        let error = #expect(throws: MigrationError.self) {
+            try Migrator(migrations: ["CREATE TABLE a (x)"]).migrate(database)
+        }
+        #expect(error == .newerThanSoftware(5))
+        #expect(try database.userVersion() == 5)
+        #expect(try database.query("SELECT name FROM sqlite_master").isEmpty)
+    }
+
+    @Test("A failing migration rolls back every migration of the run")
+    func failingMigrationRollsBack() throws {
+        let folder = try TestVaultFolder()
+        let database = try Database(path: folder.path + "/m.sqlite", create: true)
+        #expect(throws: DatabaseError.self) {
+            try Migrator(migrations: ["CREATE TABLE a (x)", "CREATE TABLE a (y)"]).migrate(database)
+        }
+        #expect(try database.userVersion() == 0)
+        #expect(try database.query("SELECT name FROM sqlite_master").isEmpty)
+    }
+
+    @Test("The catalogue schema migrates a new database to its latest version")
+    func catalogSchema() throws {
+        let folder = try TestVaultFolder()
+        let database = try Database(path: folder.path + "/c.sqlite", create: true)
+        try CatalogSchema.migrator.migrate(database)
+        #expect(try database.userVersion() == CatalogSchema.migrator.latestVersion)
+        let tables = try database.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .compactMap { $0.string("name") }
+        #expect(tables == ["categories", "documents", "keyslots", "users", "vault_keys", "vault_meta"])
+    }
+}

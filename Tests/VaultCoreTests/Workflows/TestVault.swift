@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+
+@testable import VaultCore
+
+/// A temporary folder of its own for one test, removed when the value is released.
+final class TestVaultFolder {
+    /// The folder's absolute path.
+    let path: String
+
+    /// Creates a fresh, empty folder under the system's temporary directory.
+    init() throws {
+        let base = FileManager.default.temporaryDirectory.path
+        path = FileSystem.canonical(base) + "/docvault-core-" + UUID().uuidString.lowercased()
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Writes `bytes` to `name` inside the folder and returns the file's path.
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8], mode: Int = 0o600) throws -> String {
+        let target = path + "/" + name
+        try FileManager.default.createDirectory(
+            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: target))
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: target)
+        return target
+    }
+
+    /// Writes the UTF-8 of `text` to `name` inside the folder and returns the file's path.
+    @discardableResult
+    func write(_ name: String, text: String, mode: Int = 0o600) throws -> String {
+        try write(name, Array(text.utf8), mode: mode)
+    }
+}
+
+/// A freshly created vault in its own temporary folder, with an authenticated admin session.
+final class TestVault {
+    /// The temporary folder holding `vault/`, `keys/` and test inputs.
+    let folder: TestVaultFolder
+    /// Where the vault and its keys live.
+    let location: VaultLocation
+    /// What `VaultSetup.create` returned.
+    let creation: VaultCreation
+    /// The opened vault.
+    let vault: Vault
+    /// The admin's session, opened with the admin's key file.
+    let session: Session
+
+    /// Creates a vault with fonds `fonds` and admin `admin`, then opens a session with the key file.
+    init(fonds: String = "J001", admin: String = "alice", password: String? = nil) throws {
+        folder = try TestVaultFolder()
+        location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
+        creation = try VaultSetup.create(
+            at: location, fonds: fonds, admin: admin, password: password.map { SecretBytes(copying: Array($0.utf8)) })
+        vault = try Vault.open(location)
+        session = try Session.open(vault: vault, userName: admin, credential: .keyFile(creation.keyFilePath))
+    }
+
+    /// The catalogue connection of the opened vault.
+    var database: Database { vault.database }
+
+    /// Writes an input document `name` with `bytes` outside the vault folder and returns its path.
+    func input(_ name: String, _ bytes: [UInt8]) throws -> String {
+        try folder.write("inputs/" + name, bytes)
+    }
+
+    /// Writes an input document `name` holding the UTF-8 of `text` and returns its path.
+    func input(_ name: String, text: String) throws -> String {
+        try input(name, Array(text.utf8))
+    }
+
+    /// Files `paths` in `category` and `year`, letting `configure` fill in the rest of the request.
+    @discardableResult
+    func file(
+        _ paths: [String], category: String = "CL", year: Int = 2024,
+        configure: (inout FilingRequest) -> Void = { _ in }
+    ) throws -> [FiledDocument] {
+        var request = FilingRequest(paths: paths, category: category, year: year)
+        configure(&request)
+        return try Filing.file(request, session: session)
+    }
+
+    /// Files one document holding `text` and returns its reference.
+    func fileText(
+        _ text: String, name: String = "doc.txt", category: String = "CL", year: Int = 2024,
+        configure: (inout FilingRequest) -> Void = { _ in }
+    ) throws -> String {
+        let path = try input(UUID().uuidString + "-" + name, text: text)
+        let filed = try file([path], category: category, year: year, configure: configure)
+        return try #require(filed.first).reference
+    }
+
+    /// The raw `documents` row of `reference`.
+    func row(_ reference: String) throws -> Row {
+        try #require(try database.queryOne("SELECT * FROM documents WHERE reference = ?", [reference]))
+    }
+
+    /// The path of the blob file that holds `reference`.
+    func blobPath(_ reference: String) throws -> String {
+        vault.blobs.path(blobID: try #require(try row(reference).string("blob_id")))
+    }
+
+    /// Every committed `.blob` file under the vault's blob folder.
+    func blobFiles() -> [String] {
+        let root = location.blobsPath
+        let all = FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []
+        return all.filter { $0.hasSuffix(".blob") }.sorted()
+    }
+
+    /// The entries of the blob store's temporary folder.
+    func temporaryBlobEntries() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: location.blobsPath + "/tmp")
+    }
+
+    /// The number of rows in `documents`.
+    func documentCount() throws -> Int {
+        try database.queryOne("SELECT COUNT(*) AS n FROM documents")?.int("n") ?? -1
+    }
+
+    /// Decrypts `reference` into a new file outside the vault and returns the plaintext.
+    func get(_ reference: String) throws -> [UInt8] {
+        let output = folder.path + "/out-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        try Retrieval.get(reference, to: .file(output, overwrite: false), session: session)
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
+    }
+
+    /// XORs the byte at `offset` of file `path` with `mask`; a negative offset counts from the end.
+    static func flipByte(in path: String, at offset: Int, mask: UInt8 = 0x01) throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let index = offset < 0 ? bytes.count + offset : offset
+        bytes[index] ^= mask
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The contents of file `path`, or an empty array when it does not exist.
+    static func contents(of path: String) -> [UInt8] {
+        (try? Data(contentsOf: URL(fileURLWithPath: path))).map { [UInt8]($0) } ?? []
+    }
+
+    /// Whether `needle` occurs anywhere in `haystack`.
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
+        let first = needle[0]
+        var index = 0
+        while index <= haystack.count - needle.count {
+            if haystack[index] == first && Array(haystack[index..<(index + needle.count)]) == needle { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// The permission bits of `path`.
+    static func mode(of path: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return try #require(attributes[.posixPermissions] as? Int)
+    }
+}
