@@ -89,7 +89,18 @@ final class FileBlobWriter: BlobWriter {
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard let descriptor else { preconditionFailure("blob writer used after commit") }
         try descriptor.write(bytes)
+        written += bytes.count
+        if written - flushedUpTo >= Self.writebackStep {
+            // Write back what is complete while encryption goes on, so the final fsync is short.
+            descriptor.startWriteback(offset: flushedUpTo, length: written - flushedUpTo)
+            flushedUpTo = written
+        }
     }
+
+    /// Bytes between two early write-back requests.
+    static let writebackStep = FileDescriptor.writebackStep
+    private var written = 0
+    private var flushedUpTo = 0
 
     func commit() throws {
         guard let descriptor else { preconditionFailure("blob committed twice") }

@@ -70,6 +70,17 @@ public final class FileDescriptor {
         }
     }
 
+    /// How many bytes streaming writers let accumulate before calling ``startWriteback(offset:length:)``.
+    public static let writebackStep = 8 << 20
+
+    /// Asks the kernel to start writing `length` bytes at `offset` back to disk and drop them from the cache.
+    ///
+    /// Called while streaming a large file so the final fsync has little left to do
+    /// and the page cache does not fill up with data nobody will read again.
+    public func startWriteback(offset: Int, length: Int) {
+        _ = posix_fadvise(rawValue, off_t(offset), off_t(length), POSIX_FADV_DONTNEED)
+    }
+
     /// Flushes the file's data and metadata to stable storage.
     public func sync() throws {
         guard fsync(rawValue) == 0 else { throw POSIXFailure(operation: "fsync", path: nil, code: errno) }

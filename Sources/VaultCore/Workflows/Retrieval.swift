@@ -45,7 +45,16 @@ public enum Retrieval {
             try decrypt { try out.write($0) }
         case .file(let path, let overwrite):
             try writeAtomically(to: path, overwrite: overwrite, vaultFolder: session.vault.location.vault) { fd in
-                try decrypt { try fd.write($0) }
+                var written = 0
+                var flushed = 0
+                try decrypt { bytes in
+                    try fd.write(bytes)
+                    written += bytes.count
+                    if written - flushed >= FileDescriptor.writebackStep {
+                        fd.startWriteback(offset: flushed, length: written - flushed)
+                        flushed = written
+                    }
+                }
             }
         }
         return details
