@@ -1,61 +1,35 @@
-/// A `documents` row as stored: plain columns and still-sealed fields.
+/// A `documents` row as stored: its id, version and status, and the columns filing writes.
+///
+/// Reads forward to ``fields`` (`row.reference`, `row.blobID`, …).
+@dynamicMemberLookup
 struct DocumentRow {
     let id: Int
-    let uid: [UInt8]
-    let reference: String
-    let category: String
-    let year: Int
-    let retentionCode: String
-    let docType: String?
-    let docDate: String?
-    let filedAt: String
-    let filedBy: String
-    let policyNo: String?
-    let claimNo: String?
-    let size: Int
-    let mediaType: String
     let version: Int
     let status: String
-    let blobID: String
-    let wrappedDataKey: [UInt8]
-    let keyEpoch: Int
-    let titleSealed: [UInt8]?
-    let customerNameSealed: [UInt8]?
-    let customerIDSealed: [UInt8]?
-    let fileNameSealed: [UInt8]?
-    let notesSealed: [UInt8]?
-    let sha256Sealed: [UInt8]
+    let fields: NewDocumentRow
+
+    subscript<T>(dynamicMember keyPath: KeyPath<NewDocumentRow, T>) -> T { fields[keyPath: keyPath] }
 
     init(row: Row) {
         id = row.int("id")
-        uid = [UInt8](hex: row.string("uid") ?? "") ?? []
-        reference = row.string("reference") ?? ""
-        category = row.string("category") ?? ""
-        year = row.int("year")
-        retentionCode = row.string("retention_code") ?? ""
-        docType = row.string("doc_type")
-        docDate = row.string("doc_date")
-        filedAt = row.string("filed_at") ?? ""
-        filedBy = row.string("filed_by") ?? ""
-        policyNo = row.string("policy_no")
-        claimNo = row.string("claim_no")
-        size = row.int("size")
-        mediaType = row.string("media_type") ?? ""
         version = row.int("version")
         status = row.string("status") ?? ""
-        blobID = row.string("blob_id") ?? ""
-        wrappedDataKey = row.bytes("wrapped_data_key") ?? []
-        keyEpoch = row.int("key_epoch")
-        titleSealed = row.bytes("title_sealed")
-        customerNameSealed = row.bytes("customer_name_sealed")
-        customerIDSealed = row.bytes("customer_id_sealed")
-        fileNameSealed = row.bytes("file_name_sealed")
-        notesSealed = row.bytes("notes_sealed")
-        sha256Sealed = row.bytes("sha256_sealed") ?? []
+        fields = NewDocumentRow(
+            uid: [UInt8](hex: row.string("uid") ?? "") ?? [], reference: row.string("reference") ?? "",
+            category: row.string("category") ?? "", year: row.int("year"), itemNo: row.int("item_no"),
+            retentionCode: row.string("retention_code") ?? "", docType: row.string("doc_type"),
+            docDate: row.string("doc_date"), filedAt: row.string("filed_at") ?? "",
+            filedBy: row.string("filed_by") ?? "", policyNo: row.string("policy_no"), claimNo: row.string("claim_no"),
+            size: row.int("size"), mediaType: row.string("media_type") ?? "", blobID: row.string("blob_id") ?? "",
+            wrappedDataKey: row.bytes("wrapped_data_key") ?? [], keyEpoch: row.int("key_epoch"),
+            titleSealed: row.bytes("title_sealed"), customerNameSealed: row.bytes("customer_name_sealed"),
+            customerIDSealed: row.bytes("customer_id_sealed"), fileNameSealed: row.bytes("file_name_sealed"),
+            notesSealed: row.bytes("notes_sealed"), sha256Sealed: row.bytes("sha256_sealed") ?? [],
+            customerNameIndex: row.bytes("customer_name_index"), customerIDIndex: row.bytes("customer_id_index"))
     }
 }
 
-/// A new `documents` row, everything sealed and indexed already.
+/// The columns filing writes for a new document, everything sealed and indexed already.
 struct NewDocumentRow {
     var uid: [UInt8]
     var reference: String
