@@ -3,7 +3,9 @@ import VaultCore
 
 /// Every subcommand, in the order `docvault help` lists them.
 let commands: [Command] = [
-    initCommand, fileCommand, getCommand, showCommand, listCommand, searchCommand, demoCommand,
+    initCommand, fileCommand, getCommand, showCommand, listCommand, searchCommand, userAddCommand, userListCommand,
+    userShowCommand, userRolesCommand, userDisableCommand, userEnableCommand, passwdCommand, recoverCommand,
+    auditLogCommand, auditVerifyCommand, auditHeadCommand, demoCommand,
 ]
 
 let initCommand = Command(
@@ -66,11 +68,11 @@ let fileCommand = Command(
         let total = arguments.positionals.reduce(0) { sum, path in
             sum + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
         }
-        let bar = ProgressBar(label: "filing", total: total)
+        let bar = ProgressBar(label: "filing")
         var doneBefore: [Int: Int] = [:]
         let filed = try Filing.file(request, session: session) { index, done in
             doneBefore[index] = done
-            bar.update(doneBefore.values.reduce(0, +))
+            bar.update(doneBefore.values.reduce(0, +), total)
         }
         bar.finish()
         for document in filed {
@@ -98,25 +100,21 @@ let getCommand = Command(
         guard arguments.positionals.count == 1 else { throw VaultError(.usage, "get needs exactly one REFERENCE") }
         let reference = arguments.positionals[0]
         let session = try context.session(arguments)
-        let output = try arguments.value("-o") ?? defaultOutputName(reference, session: session)
-        if output == "-" {
-            try Retrieval.get(reference, to: .standardOutput, session: session)
-            return
+        let overwrite = arguments.has("--force")
+        let destination: OutputDestination
+        switch arguments.value("-o") {
+        case "-": destination = .standardOutput
+        case let path?: destination = .file(path, overwrite: overwrite)
+        case nil: destination = .originalName(inFolder: FileManager.default.currentDirectoryPath, overwrite: overwrite)
         }
-        let details = try CatalogQueries.show(reference, session: session)
-        let bar = ProgressBar(label: "decrypting", total: details.size)
-        try Retrieval.get(
-            reference, to: .file(output, overwrite: arguments.has("--force")), session: session, progress: bar.update)
+        let bar = ProgressBar(label: "decrypting")
+        let result = try Retrieval.get(reference, to: destination, session: session, progress: bar.update)
         bar.finish()
-        Console.err("wrote \(output) (\(Render.size(details.size)))")
+        if let path = result.path {
+            let shown = arguments.value("-o") ?? (path as NSString).lastPathComponent
+            Console.err("wrote \(shown) (\(Render.size(result.details.size)))")
+        }
     })
-
-/// The original file name of a document, reduced to a safe base name.
-func defaultOutputName(_ reference: String, session: Session) throws -> String {
-    let details = try CatalogQueries.show(reference, session: session)
-    let base = ((details.fileName ?? "") as NSString).lastPathComponent
-    return base.isEmpty || base == "." || base == ".." || base.hasPrefix(".") ? details.reference : base
-}
 
 let showCommand = Command(
     name: "show", abstract: "Show one document's catalogue record.",

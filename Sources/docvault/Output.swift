@@ -110,20 +110,18 @@ enum Render {
 
 /// A progress bar on stderr, drawn only when stderr is a terminal.
 final class ProgressBar {
-    private let total: Int
     private let label: String
     private let enabled: Bool
     private var lastPercent = -1
 
-    init(label: String, total: Int) {
+    init(label: String) {
         self.label = label
-        self.total = max(total, 1)
         self.enabled = Console.stderrIsTerminal
     }
 
-    func update(_ done: Int) {
+    func update(_ done: Int, _ total: Int) {
         guard enabled else { return }
-        let percent = min(100, done * 100 / total)
+        let percent = min(100, done * 100 / max(total, 1))
         guard percent != lastPercent else { return }
         lastPercent = percent
         let filled = percent * 30 / 100

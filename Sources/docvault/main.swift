@@ -28,7 +28,8 @@ func run(_ arguments: [String], environment: [String: String]) -> Int32 {
     }
     if name == "help" || name == "--help" || name == "-h" {
         if arguments.count > 1 {
-            guard let command = commands.first(where: { $0.name == arguments[1] }) else {
+            let wanted = arguments.dropFirst().joined(separator: " ")
+            guard let command = commands.first(where: { $0.name == wanted }) else {
                 Console.err("error: unknown subcommand '\(arguments[1])'; run 'docvault help'")
                 return 64
             }
@@ -38,18 +39,37 @@ func run(_ arguments: [String], environment: [String: String]) -> Int32 {
         }
         return 0
     }
-    guard let command = commands.first(where: { $0.name == name }) else {
+    let group = commands.filter { $0.name.hasPrefix(name + " ") }
+    var consumed = 1
+    let found: Command?
+    if !group.isEmpty {
+        guard arguments.count > 1, !arguments[1].hasPrefix("-") else {
+            let help = group.map { "  " + $0.name.padding(toLength: 16, withPad: " ", startingAt: 0) + $0.abstract }
+            let asked = arguments.count > 1 && (arguments[1] == "--help" || arguments[1] == "-h")
+            (asked ? Console.out : Console.err)((["USAGE: docvault \(name) <subcommand>", "", "SUBCOMMANDS:"] + help).joined(separator: "\n"))
+            return asked ? 0 : 64
+        }
+        found = group.first { $0.name == name + " " + arguments[1] }
+        consumed = 2
+        if found == nil {
+            Console.err("error: unknown subcommand '\(name) \(arguments[1])'; run 'docvault \(name) --help'")
+            return 64
+        }
+    } else {
+        found = commands.first { $0.name == name }
+    }
+    guard let command = found else {
         Console.err("error: unknown subcommand '\(name)'; run 'docvault help'")
         return 64
     }
-    let rest = Array(arguments.dropFirst())
+    let rest = Array(arguments.dropFirst(consumed))
     if rest.contains("--help") || rest.contains("-h") {
         Console.out(command.help)
         return 0
     }
     do {
         let parsed = try ParsedArguments.parse(rest, specs: command.options)
-        try command.run(parsed, CommandContext(environment: environment))
+        try command.run(parsed, CommandContext(environment: environment, secrets: SecretInput(environment: environment)))
         return 0
     } catch let error as VaultError {
         Console.err("error: \(error.message)")

@@ -40,6 +40,16 @@ enum KeyslotTable {
             .map(KeyslotRecord.init(row:))
     }
 
+    static func delete(_ db: Database, userID: Int, kind: String) throws {
+        try db.run("DELETE FROM keyslots WHERE user_id = ? AND kind = ?", [userID, kind])
+    }
+
+    static func kinds(_ db: Database, userID: Int) throws -> [String] {
+        try db.query("SELECT DISTINCT kind FROM keyslots WHERE user_id = ? ORDER BY kind", [userID]).compactMap {
+            $0.string("kind")
+        }
+    }
+
     static func recoverySlots(_ db: Database) throws -> [KeyslotRecord] {
         try db.query("SELECT * FROM keyslots WHERE kind = 'recovery' ORDER BY id").map(KeyslotRecord.init(row:))
     }

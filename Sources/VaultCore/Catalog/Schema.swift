@@ -3,7 +3,7 @@
 /// FileFormat.md describes every table that holds key material or sealed fields.
 public enum CatalogSchema {
     /// The migrations, in order; never edit a released one, add a new one.
-    public static let migrator = Migrator(migrations: [version1])
+    public static let migrator = Migrator(migrations: [version1, version2])
 
     static let version1 = """
         CREATE TABLE vault_meta (
@@ -85,5 +85,22 @@ public enum CatalogSchema {
         CREATE INDEX documents_by_customer_name ON documents(customer_name_index);
         CREATE INDEX documents_by_customer_id ON documents(customer_id_index);
         CREATE INDEX documents_by_size ON documents(size);
+        """
+
+    /// Version 2: the hash-chained audit log (FileFormat.md, "Audit log").
+    static let version2 = """
+        CREATE TABLE audit_log (
+            seq INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+            details TEXT NOT NULL DEFAULT '',
+            sensitive_sealed BLOB,
+            mac BLOB
+        );
+        CREATE INDEX audit_by_actor ON audit_log(actor);
+        CREATE INDEX audit_by_target ON audit_log(target);
         """
 }

@@ -8,12 +8,15 @@ public struct UserRecord: Sendable, Equatable {
     public let roles: [String]
     /// When the user was disabled, if they were.
     public let disabledAt: String?
+    /// When the user was added.
+    public let createdAt: String
 
     init(row: Row) {
         id = row.int("id")
         name = row.string("name") ?? ""
         roles = (row.string("roles") ?? "").split(separator: ",").map(String.init)
         disabledAt = row.string("disabled_at")
+        createdAt = row.string("created_at") ?? ""
     }
 
     /// Whether `name` is an acceptable user name: a lowercase letter, then up to 31 of a–z, 0–9, `.`, `_`, `-`.
@@ -37,5 +40,23 @@ enum UserTable {
 
     static func find(_ db: Database, name: String) throws -> UserRecord? {
         try db.queryOne("SELECT * FROM users WHERE name = ?", [name]).map(UserRecord.init(row:))
+    }
+
+    static func all(_ db: Database) throws -> [UserRecord] {
+        try db.query("SELECT * FROM users ORDER BY name").map(UserRecord.init(row:))
+    }
+
+    static func setRoles(_ db: Database, id: Int, roles: [String]) throws {
+        try db.run("UPDATE users SET roles = ? WHERE id = ?", [roles.joined(separator: ","), id])
+    }
+
+    static func setDisabled(_ db: Database, id: Int, at: String?) throws {
+        try db.run("UPDATE users SET disabled_at = ? WHERE id = ?", [at, id])
+    }
+
+    /// Enabled users holding `role`.
+    static func enabled(_ db: Database, withRole role: String) throws -> [UserRecord] {
+        try db.query("SELECT * FROM users WHERE disabled_at IS NULL ORDER BY name").map(UserRecord.init(row:))
+            .filter { $0.roles.contains(role) }
     }
 }

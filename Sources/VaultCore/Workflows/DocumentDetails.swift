@@ -53,10 +53,61 @@ public struct SearchCriteria: Sendable {
     public init() {}
 }
 
-/// Reading the catalogue: list, search and show.
+/// Reading the catalogue: list, search and show, each checked and logged.
 public enum CatalogQueries {
     /// Documents matching `filter`, in reference order.
     public static func list(_ filter: DocumentFilter, session: Session) throws -> [DocumentDetails] {
+        var note = AuditNote()
+        note.details = describe(filter)
+        return try session.perform(.list, note: note) { note in
+            let found = try matching(filter, session: session)
+            note.details.append("results=\(found.count)")
+            return found
+        }
+    }
+
+    /// Documents matching `criteria`.
+    ///
+    /// Structural filters and blind indexes narrow the candidates in SQL; only then
+    /// are the candidates' titles and notes opened in memory for the text words.
+    /// Customer names, ID numbers and words are logged sealed, never in clear.
+    public static func search(_ criteria: SearchCriteria, session: Session) throws -> [DocumentDetails] {
+        var note = AuditNote()
+        note.details = describe(criteria.filter)
+        if let name = criteria.customerName { note.sensitive.append("customer=\(name)") }
+        if let id = criteria.customerID { note.sensitive.append("customer-id=\(id)") }
+        if let text = criteria.text { note.sensitive.append("text=\(text)") }
+        return try session.perform(.search, note: note) { note in
+            let found = try searchAuthorized(criteria, session: session)
+            note.details.append("results=\(found.count)")
+            return found
+        }
+    }
+
+    /// The document with `reference`; unknown references are `inputMissing` (66).
+    public static func show(_ reference: String, session: Session) throws -> DocumentDetails {
+        try session.perform(.show, target: reference.uppercased()) { _ in
+            try DocumentDetails.open(try row(reference, session: session), keys: session.keys)
+        }
+    }
+
+    static func searchAuthorized(_ criteria: SearchCriteria, session: Session) throws -> [DocumentDetails] {
+        var filter = criteria.filter
+        filter.customerNameIndex = try session.keys.blindIndex(criteria.customerName, field: "customer_name")
+        filter.customerIDIndex = try session.keys.blindIndex(criteria.customerID, field: "customer_id")
+        if criteria.customerName != nil && filter.customerNameIndex == nil { return [] }
+        if criteria.customerID != nil && filter.customerIDIndex == nil { return [] }
+        let candidates = try matching(filter, session: session)
+        guard let text = criteria.text else { return candidates }
+        let words = text.lowercased().split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        guard !words.isEmpty else { return candidates }
+        return candidates.filter { document in
+            let haystack = ((document.title ?? "") + "\n" + (document.notes ?? "")).lowercased()
+            return words.allSatisfy { haystack.contains($0) }
+        }
+    }
+
+    static func matching(_ filter: DocumentFilter, session: Session) throws -> [DocumentDetails] {
         if let category = filter.category, Category.named(category) == nil {
             throw VaultError.usage(
                 "unknown category '\(category)'; use one of \(Category.defaults.map(\.code).joined(separator: ", "))")
@@ -68,29 +119,15 @@ public enum CatalogQueries {
         }
     }
 
-    /// Documents matching `criteria`.
-    ///
-    /// Structural filters and blind indexes narrow the candidates in SQL; only then
-    /// are the candidates' titles and notes opened in memory for the text words.
-    public static func search(_ criteria: SearchCriteria, session: Session) throws -> [DocumentDetails] {
-        var filter = criteria.filter
-        filter.customerNameIndex = try session.keys.blindIndex(criteria.customerName, field: "customer_name")
-        filter.customerIDIndex = try session.keys.blindIndex(criteria.customerID, field: "customer_id")
-        if criteria.customerName != nil && filter.customerNameIndex == nil { return [] }
-        if criteria.customerID != nil && filter.customerIDIndex == nil { return [] }
-        let candidates = try list(filter, session: session)
-        guard let text = criteria.text else { return candidates }
-        let words = text.lowercased().split(whereSeparator: { $0.isWhitespace }).map(String.init)
-        guard !words.isEmpty else { return candidates }
-        return candidates.filter { document in
-            let haystack = ((document.title ?? "") + "\n" + (document.notes ?? "")).lowercased()
-            return words.allSatisfy { haystack.contains($0) }
-        }
-    }
-
-    /// The document with `reference`; unknown references are `inputMissing` (66).
-    public static func show(_ reference: String, session: Session) throws -> DocumentDetails {
-        try DocumentDetails.open(try row(reference, session: session), keys: session.keys)
+    /// The plain filters of a listing, as audit details.
+    static func describe(_ filter: DocumentFilter) -> [String] {
+        var details: [String] = []
+        if let value = filter.category { details.append("category=\(value)") }
+        if let value = filter.year { details.append("year=\(value)") }
+        if let value = filter.docType { details.append("type=\(value)") }
+        if let value = filter.policyNo { details.append("policy=\(value)") }
+        if let value = filter.claimNo { details.append("claim=\(value)") }
+        return details
     }
 
     static func row(_ reference: String, session: Session) throws -> DocumentRow {

@@ -57,8 +57,25 @@ public enum Filing {
     /// and made durable first; the catalogue rows follow in one `BEGIN IMMEDIATE`
     /// transaction that also assigns reference numbers. If anything fails, the new
     /// blobs are deleted and the catalogue is untouched.
+    /// Each filed document gets its own audit entry in the same transaction; a failed
+    /// filing leaves one `failed` entry with the reason.
     public static func file(
         _ request: FilingRequest, session: Session, progress: ((Int, Int) -> Void)? = nil
+    ) throws -> [FiledDocument] {
+        try session.authorize(.file)
+        do {
+            return try fileAuthorized(request, session: session, progress: progress)
+        } catch {
+            let mapped = map(error)
+            var note = AuditNote()
+            note.details = ["files=\(request.paths.count)", "category=\(request.category)", "year=\(request.year)"]
+            session.recordFailure(action: .file, target: "", note: note, error: mapped)
+            throw mapped
+        }
+    }
+
+    private static func fileAuthorized(
+        _ request: FilingRequest, session: Session, progress: ((Int, Int) -> Void)?
     ) throws -> [FiledDocument] {
         guard !request.paths.isEmpty else { throw VaultError.usage("file needs at least one PATH") }
         guard let category = Category.named(request.category) else {
@@ -124,6 +141,9 @@ public enum Filing {
                     // Earlier rows of this batch are already inserted in this transaction, so this finds them too.
                     let same = try sameContent(db, session: session, size: row.size, sha256: entry.sha)
                     try DocumentTable.insert(db, row)
+                    var note = AuditNote()
+                    note.details = ["size=\(row.size)", "type=\(row.docType ?? "")"]
+                    try session.appendAudit(action: Action.file.rawValue, target: row.reference, outcome: .ok, note: note)
                     filed.append(
                         FiledDocument(
                             reference: row.reference, sourcePath: entry.path, size: row.size, sameContentAs: same))
@@ -132,7 +152,7 @@ public enum Filing {
             }
         } catch {
             for writer in writers { writer.discard() }
-            throw map(error)
+            throw error
         }
     }
 

@@ -2,6 +2,12 @@
 enum KeyLabels {
     static let keyfileSlot = Array("docvault/v1/keyslot/keyfile".utf8)
     static let recoverySlot = Array("docvault/v1/keyslot/recovery".utf8)
+    static let audit = Array("docvault/v1/audit".utf8)
+
+    /// AAD of an audit entry's sealed sensitive details.
+    static func auditAAD(vaultID: [UInt8], seq: Int) -> [UInt8] {
+        Array("docvault/v1/audit".utf8) + [0] + vaultID + bigEndianBytes(UInt64(seq))
+    }
 
     /// AAD of a keyslot's wrapped master key.
     static func keyslotAAD(vaultID: [UInt8], kind: String, user: String) -> [UInt8] {

@@ -111,6 +111,22 @@ final class KeyRing {
         try open(sealed, field: field, documentUID: documentUID).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Seals the sensitive details of audit entry `seq`.
+    func sealAudit(_ text: String, seq: Int) throws -> [UInt8] {
+        try fieldSeal.seal(Array(text.utf8), aad: KeyLabels.auditAAD(vaultID: vaultID, seq: seq))
+    }
+
+    /// Opens the sensitive details of audit entry `seq`.
+    func openAudit(_ sealed: [UInt8], seq: Int) throws -> String {
+        do {
+            return String(
+                decoding: try fieldSeal.open(sealed, aad: KeyLabels.auditAAD(vaultID: vaultID, seq: seq)),
+                as: UTF8.self)
+        } catch {
+            throw VaultError.dataError("audit entry \(seq)'s sealed details failed authentication")
+        }
+    }
+
     /// The blind index of a value: HMAC-SHA-256 over the field name and the normalised value.
     func blindIndex(_ value: String?, field: String) throws -> [UInt8]? {
         guard let value else { return nil }

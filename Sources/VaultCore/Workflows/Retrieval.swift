@@ -8,22 +8,42 @@ import Foundation
 public enum OutputDestination: Sendable {
     /// A file, written through a temporary file beside it and renamed after the last chunk authenticates.
     case file(String, overwrite: Bool)
+    /// The document's original file name (reduced to a safe base name) in `folder`.
+    case originalName(inFolder: String, overwrite: Bool)
     /// Standard output; only authenticated chunks are written.
     case standardOutput
 }
 
 /// Retrieving documents: unwrap the data key, check the blob, stream authenticated plaintext out.
 public enum Retrieval {
-    /// Decrypts document `reference` to `destination` and returns its catalogue details.
+    /// Decrypts document `reference` to `destination` and returns its details and where it went.
     ///
     /// A blob that is missing, truncated, extended, swapped with another document's or
     /// altered in any byte fails with one data error (65) and leaves no output file.
+    /// The get is logged in the transaction that wraps the decryption; `progress`
+    /// receives bytes done and the document's size.
     @discardableResult
     public static func get(
-        _ reference: String, to destination: OutputDestination, session: Session, progress: ((Int) -> Void)? = nil
-    ) throws -> DocumentDetails {
-        let row = try CatalogQueries.row(reference, session: session)
-        let details = try DocumentDetails.open(row, keys: session.keys)
+        _ reference: String, to destination: OutputDestination, session: Session,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> (details: DocumentDetails, path: String?) {
+        var note = AuditNote()
+        if case .standardOutput = destination { note.details = ["output=stdout"] } else { note.details = ["output=file"] }
+        return try session.perform(.get, target: reference.uppercased(), note: note) { note in
+            let row = try CatalogQueries.row(reference, session: session)
+            let details = try DocumentDetails.open(row, keys: session.keys)
+            note.details.append("size=\(row.size)")
+            let path = try deliver(row, details: details, to: destination, session: session) {
+                progress?($0, row.size)
+            }
+            return (details, path)
+        }
+    }
+
+    private static func deliver(
+        _ row: DocumentRow, details: DocumentDetails, to destination: OutputDestination, session: Session,
+        progress: @escaping (Int) -> Void
+    ) throws -> String? {
         let version = UInt32(row.version)
         let dataKey = try session.keys.unwrapDataKey(
             row.wrappedDataKey, epoch: row.keyEpoch, documentUID: row.uid, version: version)
@@ -39,25 +59,39 @@ public enum Retrieval {
                 throw integrityError(reference: row.reference, error)
             }
         }
+        let path: String
+        let overwrite: Bool
         switch destination {
         case .standardOutput:
             let out = FileDescriptor(rawValue: STDOUT_FILENO, owned: false)
             try decrypt { try out.write($0) }
-        case .file(let path, let overwrite):
-            try writeAtomically(to: path, overwrite: overwrite, vaultFolder: session.vault.location.vault) { fd in
-                var written = 0
-                var flushed = 0
-                try decrypt { bytes in
-                    try fd.write(bytes)
-                    written += bytes.count
-                    if written - flushed >= FileDescriptor.writebackStep {
-                        fd.startWriteback(offset: flushed, length: written - flushed)
-                        flushed = written
-                    }
+            return nil
+        case .file(let given, let replace):
+            path = given
+            overwrite = replace
+        case .originalName(let folder, let replace):
+            path = folder + "/" + safeFileName(details)
+            overwrite = replace
+        }
+        try writeAtomically(to: path, overwrite: overwrite, vaultFolder: session.vault.location.vault) { fd in
+            var written = 0
+            var flushed = 0
+            try decrypt { bytes in
+                try fd.write(bytes)
+                written += bytes.count
+                if written - flushed >= FileDescriptor.writebackStep {
+                    fd.startWriteback(offset: flushed, length: written - flushed)
+                    flushed = written
                 }
             }
         }
-        return details
+        return path
+    }
+
+    /// The original file name as a plain base name, or the reference when it is unusable.
+    static func safeFileName(_ details: DocumentDetails) -> String {
+        let base = ((details.fileName ?? "") as NSString).lastPathComponent
+        return base.isEmpty || base.hasPrefix(".") ? details.reference : base
     }
 
     /// One opaque message for every way a blob can fail; the internal cause stays out of the user's view.

@@ -6,20 +6,38 @@ public enum Credential {
     case password(SecretBytes)
 }
 
+/// What an action adds to its audit entry: plain details and sensitive ones (sealed).
+public struct AuditNote: Sendable {
+    /// `key=value` details safe to store in clear (no customer data, no secret).
+    public var details: [String] = []
+    /// Details that name customers (search terms); sealed under the field key.
+    public var sensitive: [String] = []
+
+    /// An empty note.
+    public init() {}
+}
+
 /// An authenticated actor on an opened vault, holding the unlocked keys.
 ///
-/// Every workflow takes a session; creating one is the authentication.
+/// Every workflow takes a session; creating one is the authentication. Workflows
+/// call ``perform(_:target:note:_:)``, which checks the permission table first,
+/// then runs the work and appends its audit entry in the same transaction.
 public final class Session {
     /// The vault.
     public let vault: Vault
     /// Who is acting.
     public let actor: UserRecord
     let keys: KeyRing
+    let masterKey: SecretBytes
+    let auditKey: SecretBytes
 
-    init(vault: Vault, actor: UserRecord, keys: KeyRing) {
+    init(vault: Vault, actor: UserRecord, keys: KeyRing, masterKey: SecretBytes) throws {
         self.vault = vault
         self.actor = actor
         self.keys = keys
+        self.masterKey = masterKey
+        self.auditKey = try HKDF.deriveKey(
+            .sha256, inputKey: masterKey, salt: vault.meta.vaultID, info: KeyLabels.audit, length: 32)
     }
 
     var database: Database { vault.database }
@@ -27,9 +45,24 @@ public final class Session {
     /// Authenticates `userName` (default: the vault's initial admin) with `credential`.
     ///
     /// Unknown or disabled users, foreign key files and credentials that open no
-    /// keyslot are refused with permission denied (77); nothing is written.
+    /// keyslot are refused with permission denied (77); a damaged key file is a data
+    /// error (65). Each refusal is logged as a `login` entry without a MAC, which the
+    /// next authenticated action seals into the chain.
     public static func open(vault: Vault, userName: String?, credential: Credential) throws -> Session {
         let name = userName ?? vault.meta.initialAdmin
+        do {
+            return try authenticate(vault: vault, name: name, credential: credential)
+        } catch let error as VaultError where error.kind == .permissionDenied || error.kind == .dataError {
+            _ = try? vault.database.writeTransaction {
+                try AuditLog.append(
+                    vault.database, key: nil, at: Timestamp.now(), actor: name, action: "login", target: "",
+                    outcome: .denied, details: "reason=\(error.message)")
+            }
+            throw error
+        }
+    }
+
+    private static func authenticate(vault: Vault, name: String, credential: Credential) throws -> Session {
         guard let user = try UserTable.find(vault.database, name: name) else {
             throw VaultError.denied("no user '\(name)' in this vault; check --user or DOCVAULT_USER")
         }
@@ -57,6 +90,9 @@ public final class Session {
             masterKey = opened
         case .password(let password):
             let slots = try KeyslotTable.slots(vault.database, userID: user.id, kind: "password")
+            guard !slots.isEmpty else {
+                throw VaultError.denied("'\(name)' has no password; use the key file (--key-file)")
+            }
             var opened: SecretBytes?
             for slot in slots {
                 guard let stored = slot.scrypt, let parameters = try? stored.validatedForStorage() else { continue }
@@ -71,16 +107,87 @@ public final class Session {
         }
         let keys = try KeyRing(
             masterKey: masterKey, vaultID: vault.meta.vaultID, wrappedKeys: try VaultKeyTable.all(vault.database))
-        return Session(vault: vault, actor: user, keys: keys)
+        return try Session(vault: vault, actor: user, keys: keys, masterKey: masterKey)
     }
 
     /// Opens the recovery keyslot with the code `init` printed; returns true when it opens.
     public static func checkRecoveryCode(vault: Vault, code: String) throws -> Bool {
-        guard let secret = RecoveryCode.parse(code) else { return false }
+        try openRecoverySlot(vault: vault, code: code) != nil
+    }
+
+    /// The master key behind the recovery slot, or nil when `code` does not open it.
+    static func openRecoverySlot(vault: Vault, code: String) throws -> SecretBytes? {
+        guard let secret = RecoveryCode.parse(code) else { return nil }
         for slot in try KeyslotTable.recoverySlots(vault.database) {
             let kek = try KeyslotCrypto.recoveryKEK(code: secret, salt: slot.salt)
-            if KeyslotCrypto.unwrap(slot, kek: kek, vaultID: vault.meta.vaultID, user: "") != nil { return true }
+            if let key = KeyslotCrypto.unwrap(slot, kek: kek, vaultID: vault.meta.vaultID, user: "") { return key }
         }
-        return false
+        return nil
+    }
+
+    /// The actor's roles that docvault knows.
+    public var roles: [Role] { actor.roles.compactMap(Role.init(rawValue:)) }
+
+    /// Refuses `action` unless the permission table allows it, logging the refusal.
+    public func authorize(_ action: Action, target: String = "") throws {
+        guard Permissions.allows(roles, action) else {
+            let needed = Permissions.roles(for: action).map(\.rawValue).joined(separator: ", ")
+            let reason = "'\(actor.name)' may not \(action.rawValue); it needs the role \(needed)"
+            try database.writeTransaction {
+                try appendAudit(action: action.rawValue, target: target, outcome: .denied, note: note(reason))
+            }
+            throw VaultError.denied(reason)
+        }
+    }
+
+    /// Checks permission, runs `body` in a write transaction and logs it there.
+    ///
+    /// If `body` throws, its changes roll back and a `failed` (or `denied`) entry
+    /// is written in a transaction of its own, so every attempt leaves a record.
+    @discardableResult
+    public func perform<T>(
+        _ action: Action, target: String = "", note initial: AuditNote = AuditNote(),
+        _ body: (inout AuditNote) throws -> T
+    ) throws -> T {
+        try authorize(action, target: target)
+        var note = initial
+        do {
+            return try database.writeTransaction {
+                let value = try body(&note)
+                try appendAudit(action: action.rawValue, target: target, outcome: .ok, note: note)
+                return value
+            }
+        } catch {
+            recordFailure(action: action, target: target, note: note, error: error)
+            throw error
+        }
+    }
+
+    /// Logs a failed (or refused) attempt in a transaction of its own; best effort.
+    func recordFailure(action: Action, target: String, note: AuditNote, error: Error) {
+        let outcome: AuditOutcome = (error as? VaultError)?.kind == .permissionDenied ? .denied : .failed
+        var failure = note
+        // The message may name an input file or a search term, so it is sealed, not stored in clear.
+        failure.sensitive.append("reason=\((error as? VaultError)?.message ?? "\(type(of: error))")")
+        _ = try? database.writeTransaction {
+            try appendAudit(action: action.rawValue, target: target, outcome: outcome, note: failure)
+        }
+    }
+
+    /// Appends one authenticated entry; call inside a write transaction.
+    func appendAudit(action: String, target: String, outcome: AuditOutcome, note: AuditNote) throws {
+        let sensitive = note.sensitive
+        try AuditLog.append(
+            database, key: auditKey, at: Timestamp.now(), actor: actor.name, action: action, target: target,
+            outcome: outcome, details: note.details.joined(separator: "; "),
+            sensitive: sensitive.isEmpty
+                ? nil
+                : { seq in try self.keys.sealAudit(sensitive.joined(separator: "; "), seq: seq) })
+    }
+
+    private func note(_ reason: String) -> AuditNote {
+        var note = AuditNote()
+        note.details = ["reason=\(reason)"]
+        return note
     }
 }

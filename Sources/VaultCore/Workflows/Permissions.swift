@@ -1,0 +1,83 @@
+import Foundation
+
+/// The roles of DESIGN.md section 1; a user may hold several.
+public enum Role: String, CaseIterable, Sendable, Codable {
+    case admin
+    case archivist
+    case approver
+    case compliance
+    case auditor
+    case staff
+
+    /// Parses a comma-separated role list; throws a usage error naming an unknown role.
+    public static func parseList(_ text: String) throws -> [Role] {
+        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard !names.isEmpty, !names.contains(where: \.isEmpty) else {
+            throw VaultError.usage("give at least one role: \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var roles: [Role] = []
+        for name in names {
+            guard let role = Role(rawValue: name) else {
+                throw VaultError.usage(
+                    "unknown role '\(name)'; use \(allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if !roles.contains(role) { roles.append(role) }
+        }
+        return roles
+    }
+}
+
+/// Everything a person can ask docvault to do; each is one row of the permission table.
+public enum Action: String, CaseIterable, Sendable {
+    case file
+    case get
+    case show
+    case list
+    case search
+    case userAdd = "user.add"
+    case userList = "user.list"
+    case userShow = "user.show"
+    case userRoles = "user.roles"
+    case userDisable = "user.disable"
+    case userEnable = "user.enable"
+    case passwd
+    case auditLog = "audit.log"
+    case auditVerify = "audit.verify"
+    case auditHead = "audit.head"
+}
+
+/// The one permission table that decides every command (DESIGN.md section 1).
+///
+/// Reading content (`get`) is for roles that work with documents; the admin role
+/// gives no content or catalogue access; auditors read the log, not the files.
+public enum Permissions {
+    /// Which roles may take each action.
+    public static let table: [Action: Set<Role>] = [
+        .file: [.archivist],
+        .get: [.archivist, .staff, .approver, .compliance],
+        .show: [.archivist, .staff, .approver, .compliance, .auditor],
+        .list: [.archivist, .staff, .approver, .compliance, .auditor],
+        .search: [.archivist, .staff, .approver, .compliance, .auditor],
+        .userAdd: [.admin],
+        .userList: [.admin, .auditor],
+        .userShow: [.admin, .auditor],
+        .userRoles: [.admin],
+        .userDisable: [.admin],
+        .userEnable: [.admin],
+        .passwd: Set(Role.allCases),
+        .auditLog: [.auditor, .compliance, .admin],
+        .auditVerify: [.auditor, .compliance, .admin],
+        .auditHead: [.auditor, .compliance, .admin],
+    ]
+
+    /// Whether someone holding `roles` may take `action`.
+    public static func allows(_ roles: [Role], _ action: Action) -> Bool {
+        guard let allowed = table[action] else { return false }
+        return roles.contains { allowed.contains($0) }
+    }
+
+    /// The roles that may take `action`, in declaration order.
+    public static func roles(for action: Action) -> [Role] {
+        Role.allCases.filter { table[action]?.contains($0) ?? false }
+    }
+}
