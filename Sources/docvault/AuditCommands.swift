@@ -35,8 +35,10 @@ let auditLogCommand = Command(
         let records = try AuditQueries.log(filter, session: try context.session(arguments, actorOption: "--actor"))
         let headers = ["seq", "at", "actor", "action", "target", "outcome", "details"]
         let rows = records.map { r in
-            [String(r.seq), r.at, r.actor, r.action, r.target, r.outcome,
-             ([r.details] + (r.sealedDetails.map { [$0] } ?? [])).filter { !$0.isEmpty }.joined(separator: "; ")]
+            [
+                String(r.seq), r.at, r.actor, r.action, r.target, r.outcome,
+                ([r.details] + (r.sealedDetails.map { [$0] } ?? [])).filter { !$0.isEmpty }.joined(separator: "; "),
+            ]
         }
         printRows(records, headers: headers, rows: rows, format: format)
     })
@@ -44,7 +46,8 @@ let auditLogCommand = Command(
 let auditVerifyCommand = Command(
     name: "audit verify", abstract: "Re-compute the audit chain; exit 65 at the first broken entry.",
     usage: "audit verify [--anchor <seq>:<mac>]",
-    discussion: "With --anchor (from 'audit head', kept elsewhere), also proves the log was not cut back or rolled back.",
+    discussion:
+        "With --anchor (from 'audit head', kept elsewhere), also proves the log was not cut back or rolled back.",
     options: actorOptions + [.value("--anchor", name: "seq:mac", help: "A published anchor to check.")],
     run: { arguments, context in
         try requireNoPositionals(arguments)

@@ -38,7 +38,8 @@ struct CommandContext: Sendable {
     let secrets: SecretInput
 
     func location(_ arguments: ParsedArguments) -> VaultLocation {
-        VaultLocation.resolve(vault: arguments.value("--vault"), keys: arguments.value("--keys"), environment: environment)
+        VaultLocation.resolve(
+            vault: arguments.value("--vault"), keys: arguments.value("--keys"), environment: environment)
     }
 
     /// Opens the vault and authenticates the actor named by --user / DOCVAULT_USER.

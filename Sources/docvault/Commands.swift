@@ -215,23 +215,20 @@ func printListing(_ documents: [DocumentDetails], format: ListingFormat) {
             d.policyNo ?? "", d.claimNo ?? "", String(d.size),
         ]
     }
-    switch format {
-    case .json:
-        for document in documents { Console.out((try? Render.json(document)) ?? "{}") }
-    case .csv(let excel):
-        FileHandle.standardOutput.write(Data(Render.csv(headers: headers, rows: rows, excel: excel).utf8))
-    case .table:
-        if documents.isEmpty {
-            Console.err("no documents match")
-            return
-        }
-        let tableHeaders = ["REFERENCE", "TYPE", "DATE", "SIZE", "TITLE"]
-        let tableRows = documents.map { d in
-            [
-                d.reference, Render.singleLine(d.type ?? "-"), d.date ?? "-", Render.size(d.size),
-                Render.singleLine(d.title ?? ""),
-            ]
-        }
-        for line in Render.table(headers: tableHeaders, rows: tableRows) { Console.out(line) }
+    guard case .table = format else {
+        printRows(documents, headers: headers, rows: rows, format: format)
+        return
     }
+    if documents.isEmpty {
+        Console.err("no documents match")
+        return
+    }
+    let tableHeaders = ["REFERENCE", "TYPE", "DATE", "SIZE", "TITLE"]
+    let tableRows = documents.map { d in
+        [
+            d.reference, Render.singleLine(d.type ?? "-"), d.date ?? "-", Render.size(d.size),
+            Render.singleLine(d.title ?? ""),
+        ]
+    }
+    for line in Render.table(headers: tableHeaders, rows: tableRows) { Console.out(line) }
 }

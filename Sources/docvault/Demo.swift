@@ -25,11 +25,26 @@ let demoCommand = Command(
         Console.out("recovery code (a real vault prints this once): \(created.recoveryCode)")
 
         let vault = try Vault.open(location)
-        let session = try Session.open(
+        let admin = try Session.open(
             vault: vault, userName: "admin", credential: .keyFile(location.keyFilePath(for: "admin")))
         let work = NSTemporaryDirectory() + "docvault-demo-\(ProcessInfo.processInfo.processIdentifier)"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
+
+        step("1b. The admin adds an archivist and an auditor (docvault user add …); admins read no content")
+        try UserAdministration.add(name: "wang", roles: [.archivist, .staff], credential: .keyFile, session: admin)
+        try UserAdministration.add(name: "li", roles: [.auditor], credential: .keyFile, session: admin)
+        for user in try UserAdministration.list(session: admin) {
+            Console.out(
+                "\(user.name.padding(toLength: 6, withPad: " ", startingAt: 0)) \(user.roles.joined(separator: ","))")
+        }
+        do {
+            _ = try CatalogQueries.list(DocumentFilter(), session: admin)
+        } catch let error as VaultError {
+            Console.out("admin tries 'docvault list': refused (exit \(error.exitCode)): \(error.message)")
+        }
+        let session = try Session.open(
+            vault: vault, userName: "wang", credential: .keyFile(location.keyFilePath(for: "wang")))
 
         step("2. File sample documents (each encrypted with its own data key, catalogued with sealed fields)")
         var references: [String] = []
@@ -76,6 +91,20 @@ let demoCommand = Command(
         }
         Console.out(
             leaked ? "customer names found in the catalogue file" : "no customer name appears in the catalogue file")
+        step("10. The auditor checks the log: every access above, chained with HMAC-SHA-256")
+        let auditor = try Session.open(
+            vault: vault, userName: "li", credential: .keyFile(location.keyFilePath(for: "li")))
+        let records = try AuditQueries.log(AuditFilter(), session: auditor)
+        for record in records.suffix(6) {
+            Console.out("#\(record.seq) \(record.actor) \(record.action) \(record.target) \(record.outcome)")
+        }
+        let verification = try AuditQueries.verify(anchor: nil, session: auditor)
+        Console.out(
+            "docvault audit verify: \(verification.firstBroken == nil ? "intact" : "BROKEN"), \(verification.entries) entries"
+        )
+        let head = try AuditQueries.head(session: auditor)
+        Console.out("docvault audit head: anchor \(head.anchor.text) (publish it outside the vault)")
         Console.out("")
-        Console.out("Done. Try: docvault list --vault \(location.vault) --keys \(location.keys)")
+        Console.out(
+            "Done. Try: docvault list --vault \(location.vault) --keys \(location.keys) --user wang")
     })

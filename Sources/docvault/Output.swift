@@ -6,13 +6,30 @@ import VaultCore
 #endif
 
 /// Writing to the terminal: stdout for results, stderr for errors, warnings and progress.
+///
+/// Writes go straight to the file descriptors: when the reader of a pipe goes away
+/// (`docvault list | head`), docvault stops quietly with status 141, as if killed by
+/// SIGPIPE, instead of crashing inside Foundation.
 enum Console {
-    static func out(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
+    static func out(_ line: String) { write(line + "\n", to: STDOUT_FILENO) }
 
-    static func err(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+    static func err(_ line: String) { write(line + "\n", to: STDERR_FILENO) }
+
+    /// Writes `text` to standard output without adding a newline.
+    static func rawOut(_ text: String) { write(text, to: STDOUT_FILENO) }
+
+    /// Writes `text` to standard error without adding a newline.
+    static func rawErr(_ text: String) { write(text, to: STDERR_FILENO) }
+
+    private static func write(_ text: String, to descriptor: Int32) {
+        let bytes = Array(text.utf8)
+        do {
+            try bytes.withUnsafeBytes { try FileDescriptor(rawValue: descriptor, owned: false).write($0) }
+        } catch let failure as POSIXFailure where failure.code == EPIPE {
+            exit(141)
+        } catch {
+            // Nowhere left to report a failing stdout or stderr.
+        }
     }
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
@@ -126,11 +143,11 @@ final class ProgressBar {
         lastPercent = percent
         let filled = percent * 30 / 100
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: 30 - filled)
-        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(percent)%".utf8))
+        Console.rawErr("\r\(label) [\(bar)] \(percent)%")
     }
 
     func finish() {
         guard enabled, lastPercent >= 0 else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        Console.rawErr("\r\u{1B}[K")
     }
 }

@@ -32,7 +32,7 @@ final class SecretInput: @unchecked Sendable {
 
     /// Asks for a secret on the terminal without echoing it.
     func prompt(_ label: String) -> String? {
-        FileHandle.standardError.write(Data(label.utf8))
+        Console.rawErr(label)
         var settings = termios()
         let haveTerminal = tcgetattr(STDIN_FILENO, &settings) == 0
         var silent = settings
@@ -40,7 +40,7 @@ final class SecretInput: @unchecked Sendable {
         if haveTerminal { tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent) }
         defer {
             if haveTerminal { tcsetattr(STDIN_FILENO, TCSAFLUSH, &settings) }
-            FileHandle.standardError.write(Data("\n".utf8))
+            Console.rawErr("\n")
         }
         return Swift.readLine(strippingNewline: true)
     }

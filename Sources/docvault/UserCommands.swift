@@ -30,8 +30,11 @@ let userListCommand = Command(
         let users = try UserAdministration.list(session: try context.session(arguments))
         let headers = ["name", "roles", "status", "credentials", "created", "disabled"]
         let rows = users.map {
-            [$0.name, $0.roles.joined(separator: ","), $0.status, $0.credentials.joined(separator: ","), $0.createdAt,
-             $0.disabledAt ?? ""]
+            [
+                $0.name, $0.roles.joined(separator: ","), $0.status, $0.credentials.joined(separator: ","),
+                $0.createdAt,
+                $0.disabledAt ?? "",
+            ]
         }
         printRows(users, headers: headers, rows: rows, format: format)
     })
@@ -55,7 +58,8 @@ let userShowCommand = Command(
     })
 
 let userRolesCommand = Command(
-    name: "user roles", abstract: "Replace a user's roles (admin).", usage: "user roles <name> --set <role>[,<role>...]",
+    name: "user roles", abstract: "Replace a user's roles (admin).",
+    usage: "user roles <name> --set <role>[,<role>...]",
     discussion: nil, options: actorOptions + [.value("--set", name: "roles", help: "The new comma-separated roles.")],
     run: { arguments, context in
         guard arguments.positionals.count == 1 else { throw VaultError(.usage, "user roles needs exactly one NAME") }
@@ -121,7 +125,8 @@ let recoverCommand = Command(
         } else if let line = context.secrets.readStdinLine() {
             code = line
         } else {
-            throw VaultError(.usage, "give the recovery code at the prompt, on standard input or in DOCVAULT_RECOVERY_CODE")
+            throw VaultError(
+                .usage, "give the recovery code at the prompt, on standard input or in DOCVAULT_RECOVERY_CODE")
         }
         let credential = try context.newCredential(arguments, for: name)
         let path = try UserAdministration.recover(vault: vault, code: code, name: name, credential: credential)
@@ -134,7 +139,7 @@ func printRows<T: Encodable>(_ items: [T], headers: [String], rows: [[String]], 
     case .json:
         for item in items { Console.out((try? Render.json(item)) ?? "{}") }
     case .csv(let excel):
-        FileHandle.standardOutput.write(Data(Render.csv(headers: headers, rows: rows, excel: excel).utf8))
+        Console.rawOut(Render.csv(headers: headers, rows: rows, excel: excel))
     case .table:
         let cleaned = rows.map { $0.map(Render.singleLine) }
         for line in Render.table(headers: headers.map { $0.uppercased() }, rows: cleaned) { Console.out(line) }

@@ -46,7 +46,8 @@ func run(_ arguments: [String], environment: [String: String]) -> Int32 {
         guard arguments.count > 1, !arguments[1].hasPrefix("-") else {
             let help = group.map { "  " + $0.name.padding(toLength: 16, withPad: " ", startingAt: 0) + $0.abstract }
             let asked = arguments.count > 1 && (arguments[1] == "--help" || arguments[1] == "-h")
-            (asked ? Console.out : Console.err)((["USAGE: docvault \(name) <subcommand>", "", "SUBCOMMANDS:"] + help).joined(separator: "\n"))
+            (asked ? Console.out : Console.err)(
+                (["USAGE: docvault \(name) <subcommand>", "", "SUBCOMMANDS:"] + help).joined(separator: "\n"))
             return asked ? 0 : 64
         }
         found = group.first { $0.name == name + " " + arguments[1] }
@@ -69,7 +70,8 @@ func run(_ arguments: [String], environment: [String: String]) -> Int32 {
     }
     do {
         let parsed = try ParsedArguments.parse(rest, specs: command.options)
-        try command.run(parsed, CommandContext(environment: environment, secrets: SecretInput(environment: environment)))
+        try command.run(
+            parsed, CommandContext(environment: environment, secrets: SecretInput(environment: environment)))
         return 0
     } catch let error as VaultError {
         Console.err("error: \(error.message)")

@@ -65,7 +65,8 @@ enum AuditVerifier {
         while let row = try statement.step() {
             let entry = AuditEntry(row: row)
             guard entry.seq == expectedSeq else {
-                return broken(expectedSeq, entry.seq > expectedSeq ? "entry \(expectedSeq) is missing" : "sequence out of order")
+                return broken(
+                    expectedSeq, entry.seq > expectedSeq ? "entry \(expectedSeq) is missing" : "sequence out of order")
             }
             if let mac = entry.mac {
                 if pending > 0 { return broken(entry.seq - pending, "an unsealed entry precedes a sealed one") }

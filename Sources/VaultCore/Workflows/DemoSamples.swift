@@ -77,8 +77,9 @@ public enum DemoSamples {
                     "\(location.vault) holds a real vault; the demo only replaces its own demo vault (pass --vault DIR)"
                 )
             }
-            let admin = location.keyFilePath(for: vault.meta.initialAdmin)
-            try? fileManager.removeItem(atPath: admin)
+            for user in try UserTable.all(vault.database) {
+                try? fileManager.removeItem(atPath: location.keyFilePath(for: user.name))
+            }
             try fileManager.removeItem(atPath: location.vault)
             return
         }

@@ -143,7 +143,8 @@ public enum Filing {
                     try DocumentTable.insert(db, row)
                     var note = AuditNote()
                     note.details = ["size=\(row.size)", "type=\(row.docType ?? "")"]
-                    try session.appendAudit(action: Action.file.rawValue, target: row.reference, outcome: .ok, note: note)
+                    try session.appendAudit(
+                        action: Action.file.rawValue, target: row.reference, outcome: .ok, note: note)
                     filed.append(
                         FiledDocument(
                             reference: row.reference, sourcePath: entry.path, size: row.size, sameContentAs: same))

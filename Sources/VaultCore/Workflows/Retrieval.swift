@@ -28,7 +28,11 @@ public enum Retrieval {
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> (details: DocumentDetails, path: String?) {
         var note = AuditNote()
-        if case .standardOutput = destination { note.details = ["output=stdout"] } else { note.details = ["output=file"] }
+        if case .standardOutput = destination {
+            note.details = ["output=stdout"]
+        } else {
+            note.details = ["output=file"]
+        }
         return try session.perform(.get, target: reference.uppercased(), note: note) { note in
             let row = try CatalogQueries.row(reference, session: session)
             let details = try DocumentDetails.open(row, keys: session.keys)

@@ -31,7 +31,8 @@ public enum UserAdministration {
         try session.perform(.userAdd, target: name, note: rolesNote(roles)) { _ in
             guard UserRecord.isValidName(name) else {
                 throw VaultError.usage(
-                    "user name '\(name)' must start with a lowercase letter and use only a-z, 0-9, '.', '_', '-' (max 32)")
+                    "user name '\(name)' must start with a lowercase letter and use only a-z, 0-9, '.', '_', '-' (max 32)"
+                )
             }
             guard try UserTable.find(session.database, name: name) == nil else {
                 throw VaultError.failure("user '\(name)' already exists")
@@ -109,7 +110,8 @@ public enum UserAdministration {
             _ = try? vault.database.writeTransaction {
                 try AuditLog.append(
                     vault.database, key: nil, at: Timestamp.now(), actor: "recovery-code", action: "recover",
-                    target: name, outcome: .denied, details: "reason=the recovery code does not open the recovery keyslot")
+                    target: name, outcome: .denied,
+                    details: "reason=the recovery code does not open the recovery keyslot")
             }
             throw VaultError.denied("the recovery code does not open this vault's recovery keyslot")
         }
@@ -220,7 +222,11 @@ public enum UserAdministration {
 
     static func credentialNote(_ credential: NewCredential) -> AuditNote {
         var note = AuditNote()
-        if case .keyFile = credential { note.details = ["credential=key-file"] } else { note.details = ["credential=password"] }
+        if case .keyFile = credential {
+            note.details = ["credential=key-file"]
+        } else {
+            note.details = ["credential=password"]
+        }
         return note
     }
 }
