@@ -13,7 +13,7 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     public let at: String
     /// Who acted (the attempted name for failed logins).
     public let actor: String
-    /// What was attempted, e.g. `get`, `user.add`, `login`.
+    /// What was attempted: `get`, `user.add`, `login` and so on.
     public let action: String
     /// What it concerned: a reference, a user name, or empty.
     public let target: String

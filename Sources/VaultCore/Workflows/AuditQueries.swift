@@ -4,7 +4,7 @@ public struct AuditFilter: Sendable {
     public var user: String?
     /// Target (a reference or a user name).
     public var target: String?
-    /// Action, e.g. `get` or `user.add`.
+    /// Action such as `get` or `user.add`.
     public var action: String?
     /// Entries at or after this date or time (ISO 8601, UTC).
     public var since: String?
