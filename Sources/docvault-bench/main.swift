@@ -16,8 +16,15 @@ struct Measurement {
     let status: Int32
 }
 
-/// Runs `arguments` as a child process (stdout/stderr to /dev/null) and measures it with wait4.
+/// Runs `arguments` as a child process (stdout/stderr to /dev/null) and measures wall time and peak memory.
+///
+/// Peak memory comes from GNU time (`/usr/bin/time -f %M`, Debian package `time`):
+/// wait4's ru_maxrss of a posix_spawn child also counts the parent's memory shared
+/// before exec, which overstated docvault's peak by the bench's own size.
 func measure(_ arguments: [String], environment: [String: String] = [:]) -> Measurement {
+    let useTime = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
+    let rssFile = work + "/rss-\(UUID().uuidString)"
+    let command = useTime ? ["/usr/bin/time", "-f", "%M", "-o", rssFile] + arguments : arguments
     var pid: pid_t = 0
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -26,21 +33,28 @@ func measure(_ arguments: [String], environment: [String: String] = [:]) -> Meas
     defer { posix_spawn_file_actions_destroy(&actions) }
     var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DOCVAULT_") }
     env.merge(environment) { $1 }
-    let argv = arguments.map { strdup($0) } + [nil]
+    let argv = command.map { strdup($0) } + [nil]
     let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
         for pointer in argv { free(pointer) }
         for pointer in envp { free(pointer) }
     }
     let start = DispatchTime.now()
-    guard posix_spawn(&pid, arguments[0], &actions, nil, argv, envp) == 0 else {
+    guard posix_spawn(&pid, command[0], &actions, nil, argv, envp) == 0 else {
         return Measurement(seconds: 0, maxRSSKiB: 0, status: -1)
     }
     var status: Int32 = 0
     var usage = rusage()
     wait4(pid, &status, 0, &usage)
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    return Measurement(seconds: elapsed, maxRSSKiB: usage.ru_maxrss, status: (status >> 8) & 0xFF)
+    var peak = usage.ru_maxrss
+    if useTime, let text = try? String(contentsOfFile: rssFile, encoding: .utf8),
+        let kib = text.split(separator: "\n").compactMap({ Int($0.trimmingCharacters(in: .whitespaces)) }).last
+    {
+        peak = kib
+    }
+    try? FileManager.default.removeItem(atPath: rssFile)
+    return Measurement(seconds: elapsed, maxRSSKiB: peak, status: (status >> 8) & 0xFF)
 }
 
 func median(_ values: [Double]) -> Double {
@@ -56,8 +70,7 @@ func option(_ name: String, default value: String) -> String {
     return value
 }
 
-let sizeMiB = Int(option("--size-mib", default: "1024")) ?? 1024
-let runs = Int(option("--runs", default: "3")) ?? 3
+let mode = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") && Int($0) == nil } ?? "file-get"
 let base = option("--dir", default: FileManager.default.currentDirectoryPath)
 let binaryFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
 let docvault = binaryFolder.appendingPathComponent("docvault").path
@@ -69,72 +82,140 @@ let work = base + "/.docvault-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: work) }
 
-// Source file: random bytes, so nothing in the pipeline benefits from compressible input.
-let source = work + "/source.bin"
-do {
-    let fd = try FileDescriptor.createExclusively(source)
-    let block = try SecureRandom.bytes(count: 1 << 20)
-    for index in 0..<sizeMiB {
-        var chunk = block
-        chunk[0] = UInt8(index & 0xFF)
-        chunk[1] = UInt8((index >> 8) & 0xFF)
-        try chunk.withUnsafeBytes { try fd.write($0) }
-    }
-    try fd.sync()
+switch mode {
+case "file-get": try benchFileGet()
+case "audit": try benchAudit()
+default:
+    print("usage: docvault-bench [file-get|audit] [--size-mib N] [--runs N] [--entries N] [--dir DIR]")
+    exit(64)
 }
-print("docvault-bench: \(sizeMiB) MiB file, \(runs) runs, work folder \(work)")
-print("binary: \(docvault)")
 
-var ddTimes: [Double] = []
-var fileTimes: [Double] = []
-var getTimes: [Double] = []
-var fileRSS: [Int] = []
-var getRSS: [Int] = []
-for run in 1...runs {
-    let vault = "\(work)/vault\(run)"
-    let keys = "\(work)/keys\(run)"
-    let env = ["DOCVAULT_DIR": vault, "DOCVAULT_KEYS": keys]
-    _ = measure([docvault, "init"], environment: env)
-
-    let dd = measure(
-        ["/bin/dd", "if=\(source)", "of=\(work)/dd-copy.bin", "bs=1M", "conv=fsync"])
-    try? FileManager.default.removeItem(atPath: "\(work)/dd-copy.bin")
-    let filing = measure([docvault, "file", source, "--category", "OT", "--year", "2024"], environment: env)
-    let getting = measure(
-        [docvault, "get", "J001-OT-2024-D10-0001", "-o", "\(work)/restored.bin"], environment: env)
-    guard dd.status == 0, filing.status == 0, getting.status == 0 else {
-        print("run \(run) failed: dd \(dd.status), file \(filing.status), get \(getting.status)")
-        exit(1)
+/// `audit verify` over a large log, and one command's latency with a key file and with a password.
+func benchAudit() throws {
+    let entries = Int(option("--entries", default: "1000000")) ?? 1_000_000
+    let runs = Int(option("--runs", default: "5")) ?? 5
+    let location = VaultLocation(vault: work + "/vault", keys: work + "/keys")
+    _ = try VaultSetup.create(at: location, fonds: "J001", admin: "admin")
+    let vault = try Vault.open(location)
+    let admin = try Session.open(
+        vault: vault, userName: "admin", credential: .keyFile(location.keyFilePath(for: "admin")))
+    try UserAdministration.add(name: "clerk", roles: [.archivist], credential: .keyFile, session: admin)
+    let password = "correct horse battery staple"
+    try UserAdministration.add(
+        name: "auditor", roles: [.auditor], credential: .password(SecretBytes(copying: Array(password.utf8))),
+        session: admin)
+    let start = DispatchTime.now()
+    try BenchmarkSupport.fillAuditLog(session: admin, count: entries)
+    let fill = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    print("docvault-bench audit: \(entries) entries appended in \(String(format: "%.1f", fill)) s, \(runs) runs")
+    let env = ["DOCVAULT_DIR": location.vault, "DOCVAULT_KEYS": location.keys]
+    var verify: [Double] = []
+    var keyLatency: [Double] = []
+    var passwordLatency: [Double] = []
+    var verifyRSS = 0
+    for _ in 1...runs {
+        let v = measure([docvault, "audit", "verify", "--actor", "admin"], environment: env)
+        let k = measure([docvault, "list", "--user", "clerk"], environment: env)
+        let p = measure(
+            [docvault, "user", "list", "--user", "auditor"],
+            environment: env.merging(["DOCVAULT_PASSWORD": password]) { $1 })
+        guard v.status == 0, k.status == 0, p.status == 0 else {
+            print("failed: verify \(v.status), key-file list \(k.status), password user list \(p.status)")
+            exit(1)
+        }
+        verify.append(v.seconds)
+        keyLatency.append(k.seconds)
+        passwordLatency.append(p.seconds)
+        verifyRSS = max(verifyRSS, v.maxRSSKiB)
     }
-    let restoredSize = (try? FileManager.default.attributesOfItem(atPath: "\(work)/restored.bin")[.size] as? Int) ?? -1
-    guard restoredSize == sizeMiB << 20 else {
-        print("run \(run): restored size \(restoredSize) differs")
-        exit(1)
-    }
-    try? FileManager.default.removeItem(atPath: "\(work)/restored.bin")
-    try? FileManager.default.removeItem(atPath: vault)
-    ddTimes.append(dd.seconds)
-    fileTimes.append(filing.seconds)
-    getTimes.append(getting.seconds)
-    fileRSS.append(filing.maxRSSKiB)
-    getRSS.append(getting.maxRSSKiB)
     print(
         String(
-            format:
-                "run %d: dd conv=fsync %.2f s, docvault file %.2f s (peak %d MiB), docvault get %.2f s (peak %d MiB)",
-            run, dd.seconds, filing.seconds, filing.maxRSSKiB / 1024, getting.seconds, getting.maxRSSKiB / 1024))
+            format: "median audit verify      %.2f s  (%.0f entries/s, peak %d MiB)", median(verify),
+            Double(entries) / median(verify), verifyRSS / 1024))
+    print(
+        String(format: "median command, key file %.0f ms  (docvault list as an archivist)", median(keyLatency) * 1000))
+    print(
+        String(
+            format: "median command, password %.0f ms  (docvault user list as an auditor; scrypt N=2^17, r=8, p=1)",
+            median(passwordLatency) * 1000))
 }
-let ddMedian = median(ddTimes)
-let fileMedian = median(fileTimes)
-let getMedian = median(getTimes)
-print("")
-print(String(format: "median dd conv=fsync   %.2f s  (%.0f MiB/s)", ddMedian, Double(sizeMiB) / ddMedian))
-print(
-    String(
-        format: "median docvault file   %.2f s  (%.0f MiB/s)  ratio to dd %.2fx  (target <= 1.5x)", fileMedian,
-        Double(sizeMiB) / fileMedian, fileMedian / ddMedian))
-print(
-    String(
-        format: "median docvault get    %.2f s  (%.0f MiB/s)  ratio to dd %.2fx", getMedian,
-        Double(sizeMiB) / getMedian, getMedian / ddMedian))
-print("peak RSS file \((fileRSS.max() ?? 0) / 1024) MiB, get \((getRSS.max() ?? 0) / 1024) MiB (target < 64 MiB)")
+
+/// Filing and getting a large file beside `dd … conv=fsync`.
+func benchFileGet() throws {
+    let sizeMiB = Int(option("--size-mib", default: "1024")) ?? 1024
+    let runs = Int(option("--runs", default: "3")) ?? 3
+
+    // Source file: random bytes, so nothing in the pipeline benefits from compressible input.
+    let source = work + "/source.bin"
+    do {
+        let fd = try FileDescriptor.createExclusively(source)
+        let block = try SecureRandom.bytes(count: 1 << 20)
+        for index in 0..<sizeMiB {
+            var chunk = block
+            chunk[0] = UInt8(index & 0xFF)
+            chunk[1] = UInt8((index >> 8) & 0xFF)
+            try chunk.withUnsafeBytes { try fd.write($0) }
+        }
+        try fd.sync()
+    }
+    print("docvault-bench: \(sizeMiB) MiB file, \(runs) runs, work folder \(work)")
+    print("binary: \(docvault)")
+
+    var ddTimes: [Double] = []
+    var fileTimes: [Double] = []
+    var getTimes: [Double] = []
+    var fileRSS: [Int] = []
+    var getRSS: [Int] = []
+    for run in 1...runs {
+        let vault = "\(work)/vault\(run)"
+        let keys = "\(work)/keys\(run)"
+        var env = ["DOCVAULT_DIR": vault, "DOCVAULT_KEYS": keys]
+        _ = measure([docvault, "init"], environment: env)
+        _ = measure([docvault, "user", "add", "clerk", "--role", "archivist", "--key-file"], environment: env)
+        env["DOCVAULT_USER"] = "clerk"
+
+        let dd = measure(
+            ["/bin/dd", "if=\(source)", "of=\(work)/dd-copy.bin", "bs=1M", "conv=fsync"])
+        try? FileManager.default.removeItem(atPath: "\(work)/dd-copy.bin")
+        let filing = measure([docvault, "file", source, "--category", "OT", "--year", "2024"], environment: env)
+        let getting = measure(
+            [docvault, "get", "J001-OT-2024-D10-0001", "-o", "\(work)/restored.bin"], environment: env)
+        guard dd.status == 0, filing.status == 0, getting.status == 0 else {
+            print("run \(run) failed: dd \(dd.status), file \(filing.status), get \(getting.status)")
+            exit(1)
+        }
+        let restoredSize =
+            (try? FileManager.default.attributesOfItem(atPath: "\(work)/restored.bin")[.size] as? Int) ?? -1
+        guard restoredSize == sizeMiB << 20 else {
+            print("run \(run): restored size \(restoredSize) differs")
+            exit(1)
+        }
+        try? FileManager.default.removeItem(atPath: "\(work)/restored.bin")
+        try? FileManager.default.removeItem(atPath: vault)
+        ddTimes.append(dd.seconds)
+        fileTimes.append(filing.seconds)
+        getTimes.append(getting.seconds)
+        fileRSS.append(filing.maxRSSKiB)
+        getRSS.append(getting.maxRSSKiB)
+        print(
+            String(
+                format:
+                    "run %d: dd conv=fsync %.2f s, docvault file %.2f s (peak %d MiB), docvault get %.2f s (peak %d MiB)",
+                run, dd.seconds, filing.seconds, filing.maxRSSKiB / 1024, getting.seconds, getting.maxRSSKiB / 1024))
+    }
+    let ddMedian = median(ddTimes)
+    let fileMedian = median(fileTimes)
+    let getMedian = median(getTimes)
+    print("")
+    print(String(format: "median dd conv=fsync   %.2f s  (%.0f MiB/s)", ddMedian, Double(sizeMiB) / ddMedian))
+    print(
+        String(
+            format: "median docvault file   %.2f s  (%.0f MiB/s)  ratio to dd %.2fx  (target <= 1.5x)", fileMedian,
+            Double(sizeMiB) / fileMedian, fileMedian / ddMedian))
+    print(
+        String(
+            format: "median docvault get    %.2f s  (%.0f MiB/s)  ratio to dd %.2fx", getMedian,
+            Double(sizeMiB) / getMedian, getMedian / ddMedian))
+    print("peak RSS file \((fileRSS.max() ?? 0) / 1024) MiB, get \((getRSS.max() ?? 0) / 1024) MiB (target < 64 MiB)")
+
+}

@@ -6,10 +6,7 @@ let auditLogCommand = Command(
     usage: "audit log [--user <u>] [--ref <r>] [--action <a>] [--since <date>] [--until <date>] [--outcome <o>] "
         + "[--json|--csv [--excel]]",
     discussion: "Outcomes: ok, denied, failed. Dates are YYYY-MM-DD or ISO 8601 times in UTC.",
-    options: vaultOptions + [
-        .value("--actor", name: "name", help: "Who is acting (default: $DOCVAULT_USER or the first admin)."),
-        .value("--key-file", name: "path", help: "Key file (default: $DOCVAULT_KEY_FILE or KEYS/ACTOR.key)."),
-        .flag("--password-stdin", help: "Log in with a password read from the first line of standard input."),
+    options: auditActorOptions + [
         .value("--user", name: "u", help: "Only entries by this user."),
         .value("--ref", "--target", name: "r", help: "Only entries about this reference or user."),
         .value("--action", name: "a", help: "Only this action, e.g. get, search, user.add, login."),
@@ -48,7 +45,7 @@ let auditVerifyCommand = Command(
     usage: "audit verify [--anchor <seq>:<mac>]",
     discussion:
         "With --anchor (from 'audit head', kept elsewhere), also proves the log was not cut back or rolled back.",
-    options: actorOptions + [.value("--anchor", name: "seq:mac", help: "A published anchor to check.")],
+    options: auditActorOptions + [.value("--anchor", name: "seq:mac", help: "A published anchor to check.")],
     run: { arguments, context in
         try requireNoPositionals(arguments)
         var anchor: AuditAnchor?
@@ -58,7 +55,8 @@ let auditVerifyCommand = Command(
             }
             anchor = parsed
         }
-        let result = try AuditQueries.verify(anchor: anchor, session: try context.session(arguments))
+        let result = try AuditQueries.verify(
+            anchor: anchor, session: try context.session(arguments, actorOption: "--actor"))
         if let broken = result.firstBroken {
             throw VaultError(.dataError, "audit log broken at entry \(broken): \(result.problem ?? "")")
         }
@@ -71,10 +69,18 @@ let auditVerifyCommand = Command(
 let auditHeadCommand = Command(
     name: "audit head", abstract: "Print the anchor to publish: vault id, sequence number and MAC.",
     usage: "audit head", discussion: "Keep the printed anchor outside the vault; 'audit verify --anchor' checks it.",
-    options: actorOptions,
+    options: auditActorOptions,
     run: { arguments, context in
         try requireNoPositionals(arguments)
-        let head = try AuditQueries.head(session: try context.session(arguments))
+        let head = try AuditQueries.head(session: try context.session(arguments, actorOption: "--actor"))
         Console.out("vault \(head.vaultID)")
         Console.out("anchor \(head.anchor.text)")
     })
+
+/// Actor options of the audit commands: `--actor` names who acts, since `audit log --user` filters.
+let auditActorOptions: [OptionSpec] =
+    vaultOptions + [
+        .value("--actor", name: "name", help: "Who is acting (default: $DOCVAULT_USER or the first admin)."),
+        .value("--key-file", name: "path", help: "Key file (default: $DOCVAULT_KEY_FILE or KEYS/ACTOR.key)."),
+        .flag("--password-stdin", help: "Log in with a password read from the first line of standard input."),
+    ]

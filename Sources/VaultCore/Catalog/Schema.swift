@@ -102,5 +102,6 @@ public enum CatalogSchema {
         );
         CREATE INDEX audit_by_actor ON audit_log(actor);
         CREATE INDEX audit_by_target ON audit_log(target);
+        CREATE INDEX audit_pending ON audit_log(seq) WHERE mac IS NULL;
         """
 }
