@@ -146,6 +146,14 @@ final class TestVault {
         return try Filing.file(request, session: session)
     }
 
+    /// Files `paths` as `session` (another actor than the archivist).
+    @discardableResult
+    func fileAs(_ session: Session, _ paths: [String], category: String = "CL", year: Int = 2024) throws
+        -> [FiledDocument]
+    {
+        try Filing.file(FilingRequest(paths: paths, category: category, year: year), session: session)
+    }
+
     /// Files one document holding `text` and returns its reference.
     func fileText(
         _ text: String, name: String = "doc.txt", category: String = "CL", year: Int = 2024,
