@@ -57,7 +57,8 @@ struct AuditChainTests {
         #expect(result.pendingAtEnd == 0)
         #expect(result.head?.seq == 6)
         #expect(result.head?.mac == entries.last?.mac)
-        #expect(try Self.verify(test, anchor: AuditAnchor(seq: 4, mac: try #require(entries[3].mac))).firstBroken == nil)
+        #expect(
+            try Self.verify(test, anchor: AuditAnchor(seq: 4, mac: try #require(entries[3].mac))).firstBroken == nil)
     }
 
     @Test("Another vault's audit key does not verify the chain")

@@ -181,7 +181,8 @@ struct SessionAuditTests {
         criteria.text = nil
         #expect(try CatalogQueries.search(criteria, session: test.session).count == 1)
         let catalogue =
-            TestVault.contents(of: test.location.catalogPath) + TestVault.contents(of: test.location.catalogPath + "-wal")
+            TestVault.contents(of: test.location.catalogPath)
+            + TestVault.contents(of: test.location.catalogPath + "-wal")
         #expect(catalogue.count > 4096)
         for secret in [name, "Okonkwo", customerID, "xylophonist", "marmalade"] {
             #expect(!TestVault.contains(catalogue, Array(secret.utf8)), "\(secret)")

@@ -290,7 +290,8 @@ struct SetupAndSessionTests {
     func passwordKeyslot() throws {
         let test = try TestVault(password: "correct horse battery staple")
         #expect(try Self.slotKinds(test, ofAdmin: "alice") == ["keyfile", "password", "recovery"])
-        let password = try #require(try test.database.queryOne("SELECT kdf_log_n FROM keyslots WHERE kind = 'password'"))
+        let password = try #require(
+            try test.database.queryOne("SELECT kdf_log_n FROM keyslots WHERE kind = 'password'"))
         #expect(password.int("kdf_log_n") == ScryptParameters.standard.logN)
         let session = try Session.open(
             vault: test.vault, userName: "alice",

@@ -35,9 +35,10 @@ struct UserAdministrationTests {
         #expect(entry.details == "roles=approver,compliance")
         #expect(entry.outcome == .ok)
         // No temporary key file is left beside it.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: test.location.keys).sorted() == [
-            "alice.key", "archie.key", "paula.key",
-        ])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: test.location.keys).sorted() == [
+                "alice.key", "archie.key", "paula.key",
+            ])
     }
 
     @Test("add with a password creates a password slot only, which opens a session")
@@ -51,7 +52,8 @@ struct UserAdministrationTests {
         #expect(try UserAdministration.show(name: "percy", session: test.adminSession).credentials == ["password"])
         let session = try Self.login(test, "percy", .password(Self.secret("twelve chars")))
         #expect(session.actor.name == "percy")
-        #expect(try test.auditEntries().contains { $0.action == "user.add" && $0.target == "percy" && $0.outcome == .ok })
+        #expect(
+            try test.auditEntries().contains { $0.action == "user.add" && $0.target == "percy" && $0.outcome == .ok })
     }
 
     @Test("Duplicate names, bad names and short passwords are refused, logged, and add nothing")
@@ -68,7 +70,8 @@ struct UserAdministrationTests {
         ]
         for (name, credential, kind) in cases {
             let error = #expect(throws: VaultError.self, "\(name)") {
-                try UserAdministration.add(name: name, roles: [.staff], credential: credential, session: test.adminSession)
+                try UserAdministration.add(
+                    name: name, roles: [.staff], credential: credential, session: test.adminSession)
             }
             #expect(error?.kind == kind, "\(name)")
         }
@@ -146,10 +149,11 @@ struct UserAdministrationTests {
         }
         #expect(again?.kind == .failure)
         let actions = try test.auditEntries().suffix(6).map { "\($0.action):\($0.outcome.rawValue)" }
-        #expect(actions == [
-            "user.disable:ok", "user.show:ok", "login:denied", "user.disable:failed", "user.enable:ok",
-            "user.enable:failed",
-        ])
+        #expect(
+            actions == [
+                "user.disable:ok", "user.show:ok", "login:denied", "user.disable:failed", "user.enable:ok",
+                "user.enable:failed",
+            ])
     }
 
     @Test("The last enabled admin can be neither disabled nor stripped of the admin role")
@@ -205,9 +209,12 @@ struct UserAdministrationTests {
             try UserAdministration.changeOwnCredential(.password(Self.secret("too short")), session: test.adminSession)
         }
         #expect(short?.kind == .usage)
-        try UserAdministration.changeOwnCredential(.password(Self.secret("second password")), session: test.adminSession)
+        try UserAdministration.changeOwnCredential(
+            .password(Self.secret("second password")), session: test.adminSession)
         #expect(try test.database.queryOne("SELECT COUNT(*) AS n FROM keyslots WHERE kind = 'password'")?.int("n") == 1)
-        #expect(throws: VaultError.self) { _ = try Self.login(test, "alice", .password(Self.secret("first password!"))) }
+        #expect(throws: VaultError.self) {
+            _ = try Self.login(test, "alice", .password(Self.secret("first password!")))
+        }
         #expect(try Self.login(test, "alice", .password(Self.secret("second password"))).actor.name == "alice")
         // The key file still works.
         #expect(try Self.login(test, "alice", .keyFile(test.creation.keyFilePath)).actor.name == "alice")
