@@ -11,7 +11,8 @@ public enum Role: String, CaseIterable, Sendable, Codable {
 
     /// Parses a comma-separated role list; throws a usage error naming an unknown role.
     public static func parseList(_ text: String) throws -> [Role] {
-        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let names = text.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard !names.isEmpty, !names.contains(where: \.isEmpty) else {
             throw VaultError.usage("give at least one role: \(allCases.map(\.rawValue).joined(separator: ", "))")
         }

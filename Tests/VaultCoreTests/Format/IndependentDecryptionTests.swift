@@ -21,8 +21,12 @@ import Testing
         let source = root + "/scan.pdf"
         try Data(plaintext).write(to: URL(fileURLWithPath: source))
         let vault = try Vault.open(location)
-        let session = try Session.open(
+        let admin = try Session.open(
             vault: vault, userName: "admin", credential: .keyFile(location.keyFilePath(for: "admin")))
+        // The admin has no content access; an archivist files. Every keyslot wraps the same master key.
+        let clerkKey = try #require(
+            try UserAdministration.add(name: "clerk", roles: [.archivist], credential: .keyFile, session: admin))
+        let session = try Session.open(vault: vault, userName: "clerk", credential: .keyFile(clerkKey))
         var request = FilingRequest(paths: [source], category: "CL", year: 2024)
         request.title = "理赔申请书"
         let filed = try Filing.file(request, session: session)

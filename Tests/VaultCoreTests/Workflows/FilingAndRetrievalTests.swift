@@ -50,7 +50,7 @@ struct FilingAndRetrievalTests {
         #expect(details.mediaType == "application/pdf")
         #expect(details.version == 1)
         #expect(details.status == "active")
-        #expect(details.filedBy == "alice")
+        #expect(details.filedBy == test.archivist)
         #expect(details.sha256 == (try StreamingHash.digest(.sha256, content)).hexString)
     }
 
@@ -206,14 +206,23 @@ struct FilingAndRetrievalTests {
     func allOrNothingMissingPath() throws {
         let test = try TestVault()
         let good = try test.input("good.txt", text: "fine")
+        let before = try test.catalogueSnapshot()
         let error = #expect(throws: VaultError.self) {
             try test.file([good, test.folder.path + "/inputs/missing.txt"])
         }
         #expect(error?.kind == .inputMissing)
         #expect(error?.exitCode == 66)
         #expect(try test.documentCount() == 0)
+        #expect(try test.catalogueSnapshot() == before)
         #expect(test.blobFiles().isEmpty)
         #expect(try test.temporaryBlobEntries().isEmpty)
+        // Only the audit log grew: one failed `file` entry, its reason (naming the path) sealed.
+        let entry = try test.lastAudit()
+        #expect(entry.action == "file")
+        #expect(entry.outcome == .failed)
+        #expect(entry.actor == test.archivist)
+        #expect(entry.details == "files=2; category=CL; year=2024")
+        #expect(try test.openSealed(entry)?.contains("missing.txt") == true)
     }
 
     @Test("A catalogue failure after the blobs were written removes the new blobs")
@@ -224,12 +233,19 @@ struct FilingAndRetrievalTests {
         try test.database.run(
             "UPDATE documents SET reference = 'J001-CL-2024-D10-0002' WHERE reference = 'J001-OT-2024-D10-0001'")
         let blobsBefore = test.blobFiles()
+        let before = try test.catalogueSnapshot()
+        let entriesBefore = try test.auditCount()
         let paths = [try test.input("x.txt", text: "x"), try test.input("y.txt", text: "y")]
         let error = #expect(throws: VaultError.self) { try test.file(paths, category: "CL", year: 2024) }
         #expect(error?.kind == .failure)
         #expect(try test.documentCount() == 1)
+        #expect(try test.catalogueSnapshot() == before)
         #expect(test.blobFiles() == blobsBefore)
         #expect(try test.temporaryBlobEntries().isEmpty)
+        // The per-document `ok` entries rolled back with the rows; one `failed` entry remains.
+        let added = try test.auditEntries().dropFirst(entriesBefore)
+        #expect(added.map(\.action) == ["file"])
+        #expect(added.map(\.outcome) == [.failed])
     }
 
     @Test("Bad requests are usage errors and file nothing")
@@ -240,6 +256,8 @@ struct FilingAndRetrievalTests {
             { $0.paths = [] }, { $0.category = "XX" }, { $0.year = 1899 }, { $0.year = 2101 },
             { $0.docDate = "2023-02-29" }, { $0.docDate = "29.02.2024" },
         ]
+        let before = try test.catalogueSnapshot()
+        let entriesBefore = try test.auditCount()
         for configure in cases {
             let error = #expect(throws: VaultError.self) { try test.file([path], configure: configure) }
             #expect(error?.kind == .usage)
@@ -247,7 +265,12 @@ struct FilingAndRetrievalTests {
         let folderError = #expect(throws: VaultError.self) { try test.file([test.folder.path]) }
         #expect(folderError?.kind == .inputMissing)
         #expect(try test.documentCount() == 0)
+        #expect(try test.catalogueSnapshot() == before)
         #expect(test.blobFiles().isEmpty)
+        // Every refused request left one `failed` entry and nothing else.
+        let added = try test.auditEntries().dropFirst(entriesBefore)
+        #expect(added.count == cases.count + 1)
+        #expect(added.allSatisfy { $0.action == "file" && $0.outcome == .failed })
     }
 
     @Test("An unknown reference is input missing")
@@ -259,8 +282,16 @@ struct FilingAndRetrievalTests {
         }
         #expect(error?.kind == .inputMissing)
         #expect(!FileManager.default.fileExists(atPath: output))
+        let getEntry = try test.lastAudit()
+        #expect(getEntry.action == "get")
+        #expect(getEntry.target == "J001-CL-2024-D10-0001")
+        #expect(getEntry.outcome == .failed)
         let show = #expect(throws: VaultError.self) { _ = try CatalogQueries.show("nope", session: test.session) }
         #expect(show?.kind == .inputMissing)
+        let showEntry = try test.lastAudit()
+        #expect(showEntry.action == "show")
+        #expect(showEntry.target == "NOPE")
+        #expect(showEntry.outcome == .failed)
     }
 
     @Test("Output inside the vault folder is refused")
@@ -477,7 +508,8 @@ struct FilingAndRetrievalTests {
         let test = try TestVault()
         let reference = try test.fileText("persisted") { $0.customerName = "Ada" }
         let vault = try Vault.open(test.location)
-        let session = try Session.open(vault: vault, userName: "alice", credential: .keyFile(test.creation.keyFilePath))
+        let session = try Session.open(
+            vault: vault, userName: test.archivist, credential: .keyFile(test.archivistKeyFile))
         let details = try CatalogQueries.show(reference, session: session)
         #expect(details.customerName == "Ada")
         var criteria = SearchCriteria()

@@ -20,6 +20,16 @@ struct SetupAndSessionTests {
             mode: mode)
     }
 
+    /// The kinds of the keyslots of `admin` and of the recovery slot, in creation order.
+    private static func slotKinds(_ test: TestVault, ofAdmin admin: String) throws -> [String] {
+        try test.database.query(
+            """
+            SELECT k.kind FROM keyslots k LEFT JOIN users u ON u.id = k.user_id
+            WHERE k.user_id IS NULL OR u.name = ? ORDER BY k.id
+            """, [admin]
+        ).compactMap { $0.string("kind") }
+    }
+
     @Test("create writes a catalogue, blob folder and a 0600 key file and prints a recovery code")
     func createVault() throws {
         let test = try TestVault(fonds: "J001", admin: "alice")
@@ -40,10 +50,13 @@ struct SetupAndSessionTests {
         #expect(test.vault.meta.vaultID.count == 16)
         #expect(!test.vault.meta.isDemo)
         #expect(try test.database.queryOne("SELECT COUNT(*) AS n FROM categories")?.int("n") == 6)
-        let slots = try test.database.query("SELECT kind FROM keyslots ORDER BY id").compactMap { $0.string("kind") }
+        let slots = try Self.slotKinds(test, ofAdmin: "alice")
         #expect(slots == ["keyfile", "recovery"])
-        #expect(test.session.actor.name == "alice")
-        #expect(test.session.actor.roles == ["admin"])
+        #expect(test.adminSession.actor.name == "alice")
+        #expect(test.adminSession.actor.roles == ["admin"])
+        #expect(test.adminSession.roles == [.admin])
+        // The initial admin has no content access: it cannot even list the catalogue.
+        #expect(throws: VaultError.self) { _ = try CatalogQueries.list(DocumentFilter(), session: test.adminSession) }
     }
 
     @Test("The catalogue and key file never contain the recovery code")
@@ -276,9 +289,10 @@ struct SetupAndSessionTests {
     @Test("A password keyslot opens with the right password and refuses a wrong one")
     func passwordKeyslot() throws {
         let test = try TestVault(password: "correct horse battery staple")
-        let kinds = try test.database.query("SELECT kind, kdf_log_n FROM keyslots ORDER BY id")
-        #expect(kinds.compactMap { $0.string("kind") } == ["keyfile", "password", "recovery"])
-        #expect(kinds[1].int("kdf_log_n") == ScryptParameters.standard.logN)
+        #expect(try Self.slotKinds(test, ofAdmin: "alice") == ["keyfile", "password", "recovery"])
+        let password = try #require(
+            try test.database.queryOne("SELECT kdf_log_n FROM keyslots WHERE kind = 'password'"))
+        #expect(password.int("kdf_log_n") == ScryptParameters.standard.logN)
         let session = try Session.open(
             vault: test.vault, userName: "alice",
             credential: .password(SecretBytes(copying: Array("correct horse battery staple".utf8))))

@@ -37,7 +37,10 @@ final class TestVaultFolder {
     }
 }
 
-/// A freshly created vault in its own temporary folder, with an authenticated admin session.
+/// A freshly created vault in its own temporary folder, with an archivist's session for content work.
+///
+/// The initial admin holds the role `admin` only, which gives no content access, so
+/// the admin adds an `archivist,staff` user with a key file and ``session`` is theirs.
 final class TestVault {
     /// The temporary folder holding `vault/`, `keys/` and test inputs.
     let folder: TestVaultFolder
@@ -47,17 +50,76 @@ final class TestVault {
     let creation: VaultCreation
     /// The opened vault.
     let vault: Vault
-    /// The admin's session, opened with the admin's key file.
+    /// The initial admin's session, opened with the admin's key file.
+    let adminSession: Session
+    /// The name of the archivist behind ``session``.
+    let archivist: String
+    /// The archivist's key file.
+    let archivistKeyFile: String
+    /// The archivist's (`archivist,staff`) session: files, lists, searches, shows and gets.
     let session: Session
 
-    /// Creates a vault with fonds `fonds` and admin `admin`, then opens a session with the key file.
-    init(fonds: String = "J001", admin: String = "alice", password: String? = nil) throws {
+    /// Creates a vault with fonds `fonds` and admin `admin`, adds `archivist`, and opens both sessions by key file.
+    init(fonds: String = "J001", admin: String = "alice", archivist: String = "archie", password: String? = nil)
+        throws
+    {
         folder = try TestVaultFolder()
         location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
         creation = try VaultSetup.create(
             at: location, fonds: fonds, admin: admin, password: password.map { SecretBytes(copying: Array($0.utf8)) })
         vault = try Vault.open(location)
-        session = try Session.open(vault: vault, userName: admin, credential: .keyFile(creation.keyFilePath))
+        adminSession = try Session.open(vault: vault, userName: admin, credential: .keyFile(creation.keyFilePath))
+        self.archivist = archivist
+        archivistKeyFile = try #require(
+            try UserAdministration.add(
+                name: archivist, roles: [.archivist, .staff], credential: .keyFile, session: adminSession))
+        session = try Session.open(vault: vault, userName: archivist, credential: .keyFile(archivistKeyFile))
+    }
+
+    /// Adds user `name` with `roles` and a key file (as the admin) and opens a session as them.
+    func user(_ name: String, roles: [Role]) throws -> Session {
+        let path = try #require(
+            try UserAdministration.add(name: name, roles: roles, credential: .keyFile, session: adminSession))
+        return try Session.open(vault: vault, userName: name, credential: .keyFile(path))
+    }
+
+    /// Every audit entry as stored, by sequence number.
+    func auditEntries() throws -> [AuditEntry] {
+        try database.query("SELECT * FROM audit_log ORDER BY seq").map(AuditEntry.init(row:))
+    }
+
+    /// The newest audit entry.
+    func lastAudit() throws -> AuditEntry {
+        try #require(try auditEntries().last)
+    }
+
+    /// The audit entries after sequence number `seq`.
+    func auditEntries(after seq: Int) throws -> [AuditEntry] {
+        try auditEntries().filter { $0.seq > seq }
+    }
+
+    /// The number of audit entries.
+    func auditCount() throws -> Int {
+        try database.queryOne("SELECT COUNT(*) AS n FROM audit_log")?.int("n") ?? -1
+    }
+
+    /// Every row of every table except the audit log, as text: what "nothing changed" compares.
+    func catalogueSnapshot() throws -> [String] {
+        let tables = try database.query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'audit_log' ORDER BY name"
+        ).compactMap { $0.string("name") }
+        var lines: [String] = []
+        for table in tables {
+            for row in try database.query("SELECT * FROM \(table) ORDER BY rowid") {
+                lines.append("\(table): \(row.values)")
+            }
+        }
+        return lines
+    }
+
+    /// Opens the sealed sensitive details of `entry` with the archivist's keys.
+    func openSealed(_ entry: AuditEntry) throws -> String? {
+        try entry.sensitiveSealed.map { try session.keys.openAudit($0, seq: entry.seq) }
     }
 
     /// The catalogue connection of the opened vault.
@@ -82,6 +144,14 @@ final class TestVault {
         var request = FilingRequest(paths: paths, category: category, year: year)
         configure(&request)
         return try Filing.file(request, session: session)
+    }
+
+    /// Files `paths` as `session` (another actor than the archivist).
+    @discardableResult
+    func fileAs(_ session: Session, _ paths: [String], category: String = "CL", year: Int = 2024) throws
+        -> [FiledDocument]
+    {
+        try Filing.file(FilingRequest(paths: paths, category: category, year: year), session: session)
     }
 
     /// Files one document holding `text` and returns its reference.
