@@ -37,12 +37,21 @@ enum AuditLog {
         return seq
     }
 
-    /// Computes and stores the MACs of entries written without the key (failed logins).
+    /// Whether an entry may legitimately lack a MAC: a refused login or recovery, written before any key was open.
+    ///
+    /// Anything else without a MAC was not written by docvault; it is never sealed,
+    /// so `audit verify` reports it instead of blessing a forged entry.
+    static func mayBeUnsealed(_ entry: AuditEntry) -> Bool {
+        (entry.action == "login" || entry.action == "recover") && entry.outcome == .denied
+    }
+
+    /// Computes and stores the MACs of entries written without the key (refused logins).
     static func sealPending(_ db: Database, key: SecretBytes) throws {
         let pending = try db.query("SELECT * FROM audit_log WHERE mac IS NULL ORDER BY seq").map(AuditEntry.init(row:))
         guard let first = pending.first else { return }
         var previous = try lastMAC(db, before: first.seq)
         for entry in pending {
+            guard mayBeUnsealed(entry) else { return }
             let value = try mac(key: key, previous: previous, entry: entry)
             try db.run("UPDATE audit_log SET mac = ? WHERE seq = ?", [value, entry.seq])
             previous = value

@@ -83,6 +83,9 @@ enum AuditVerifier {
                     anchorSeen = true
                 }
             } else {
+                guard AuditLog.mayBeUnsealed(entry) else {
+                    return broken(entry.seq, "it has no MAC but is not a refused login (inserted without the key)")
+                }
                 pending += 1
             }
             expectedSeq += 1

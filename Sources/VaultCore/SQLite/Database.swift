@@ -77,6 +77,7 @@ public final class Database {
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction, committing on return and rolling back on throw.
+    @discardableResult
     public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {

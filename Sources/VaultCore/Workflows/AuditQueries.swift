@@ -97,8 +97,7 @@ public enum AuditQueries {
     static func validate(_ filter: AuditFilter) throws {
         for (name, value) in [("--since", filter.since), ("--until", filter.until)] {
             guard let value else { continue }
-            let date = String(value.prefix(10))
-            guard Timestamp.isValidDate(date) else {
+            guard Timestamp.isValidDate(value) || Timestamp.isValidTime(value) else {
                 throw VaultError.usage("\(name) '\(value)' is not a date; write YYYY-MM-DD or an ISO 8601 time")
             }
         }

@@ -24,4 +24,16 @@ public enum Timestamp {
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         return day <= days[month - 1]
     }
+
+    /// Whether `text` is a UTC time as the vault stores it: `YYYY-MM-DDTHH:MM:SSZ`.
+    public static func isValidTime(_ text: String) -> Bool {
+        let parts = text.split(separator: "T", omittingEmptySubsequences: false)
+        guard parts.count == 2, isValidDate(String(parts[0])), parts[1].hasSuffix("Z") else { return false }
+        let clock = parts[1].dropLast().split(separator: ":", omittingEmptySubsequences: false)
+        guard clock.count == 3,
+            clock.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2])
+        else { return false }
+        return hour < 24 && minute < 60 && second < 61
+    }
 }

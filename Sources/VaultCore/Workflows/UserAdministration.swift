@@ -102,8 +102,9 @@ public enum UserAdministration {
     /// Re-enables and re-keys admin `name` with the recovery code `init` printed.
     ///
     /// The code opens the recovery keyslot, which yields the master key; the admin
-    /// gets a new credential and is enabled. Logged with actor `recovery-code`; a
-    /// wrong code is logged as a denied login and refused with exit 77.
+    /// gets a new credential and is enabled. Logged as action `recover` by the
+    /// recovered admin with `via=recovery-code`; a wrong code is logged as a denied
+    /// `recover` by actor `recovery-code` and refused with exit 77.
     @discardableResult
     public static func recover(vault: Vault, code: String, name: String, credential: NewCredential) throws -> String? {
         guard let masterKey = try Session.openRecoverySlot(vault: vault, code: code) else {

@@ -181,10 +181,31 @@ struct AuditChainTests {
         try test.database.run("UPDATE audit_log SET mac = NULL WHERE seq = 2")
         let result = try Self.verify(test)
         #expect(result.firstBroken == 2)
-        #expect(result.problem?.contains("unsealed") == true)
+        #expect(result.problem?.contains("no MAC") == true)
         // Entries written without the key in the middle are not sealed later either.
         try test.database.run("UPDATE audit_log SET mac = NULL WHERE seq = 3")
         #expect(try Self.verify(test).firstBroken == 2)
+    }
+
+    @Test("An entry without a MAC that is not a refused login is never sealed and breaks the chain")
+    func forgedUnsealedEntryIsNotBlessed() throws {
+        let test = try Self.vault(entries: 3)
+        let forgedSeq = try test.auditCount() + 1
+        try test.database.run(
+            """
+            INSERT INTO audit_log (seq, at, actor, action, target, outcome, details)
+            VALUES (?, '2026-01-01T00:00:00Z', 'bob', 'get', 'J001-CL-2024-D10-0001', 'ok', 'output=file')
+            """, [forgedSeq])
+        let before = try Self.verify(test)
+        #expect(before.firstBroken == forgedSeq)
+        #expect(before.problem?.contains("not a refused login") == true)
+        // The next authenticated action must not seal the forged entry into the chain.
+        try test.database.writeTransaction {
+            try test.session.appendAudit(action: "list", target: "", outcome: .ok, note: AuditNote())
+        }
+        let forged = try #require(try test.database.queryOne("SELECT mac FROM audit_log WHERE seq = ?", [forgedSeq]))
+        #expect(forged.bytes("mac") == nil)
+        #expect(try Self.verify(test).firstBroken == forgedSeq)
     }
 
     @Test("Anchors parse from SEQ:HEX and print back")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VaultCore
 
 /// `AES256GCM`: Wycheproof vectors, the 16-byte tag rule, nonce length and the sealed-blob layout.

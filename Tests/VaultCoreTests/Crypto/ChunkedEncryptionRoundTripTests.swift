@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VaultCore
 
 /// `ChunkedEncryptor` and `ChunkedDecryptor` together: round trips, tampering and framing.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VaultCore
 
 extension ChunkedEncryptionVector: CustomTestStringConvertible {

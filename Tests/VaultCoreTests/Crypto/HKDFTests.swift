@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VaultCore
 
 /// `HKDF` over SHA-256 and SHA-512: Wycheproof vectors, RFC 5869 and output bounds.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VaultCore
 
 /// `Scrypt` and the bounds `ScryptParameters.validatedForStorage()` puts on stored parameters.

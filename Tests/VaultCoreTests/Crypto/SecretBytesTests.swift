@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VaultCore
 
 /// `SecretBytes`: copying, constant-time equality, slicing and random generation.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VaultCore
 
 /// Checks the test-only DEFLATE decoder against streams produced by Python's zlib.
