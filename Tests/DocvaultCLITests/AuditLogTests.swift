@@ -55,7 +55,8 @@ import Testing
 
     @Test func failedSearchTermsAreSealedToo() throws {
         let (sandbox, _) = try Self.vault()
-        expectFailure(try sandbox.run(["search", "--customer", "Li Lei", "--category", "ZZ"]), 64, ["unknown category 'ZZ'"])
+        expectFailure(
+            try sandbox.run(["search", "--customer", "Li Lei", "--category", "ZZ"]), 64, ["unknown category 'ZZ'"])
         let bytes = try Data(contentsOf: URL(fileURLWithPath: sandbox.vault + "/catalog.sqlite"))
         #expect(bytes.range(of: Data("Li Lei".utf8)) == nil)
         let entry = try #require(try sandbox.auditLog().last)
@@ -74,9 +75,10 @@ import Testing
         let byClerk = try log(["--user", Sandbox.clerk])
         #expect(byClerk.map { $0["action"] as? String } == ["file", "get", "search"])
         let byReference = try log(["--ref", reference.lowercased()])
-        #expect(byReference.map { "\($0["actor"] ?? ""):\($0["action"] ?? ""):\($0["outcome"] ?? "")" } == [
-            "clerk:file:ok", "clerk:get:ok", "auditor:get:denied",
-        ])
+        #expect(
+            byReference.map { "\($0["actor"] ?? ""):\($0["action"] ?? ""):\($0["outcome"] ?? "")" } == [
+                "clerk:file:ok", "clerk:get:ok", "auditor:get:denied",
+            ])
         #expect(try log(["--action", "get"]).count == 2)
         let denied = try log(["--outcome", "denied"])
         #expect(denied.count == 1)
@@ -147,9 +149,10 @@ import Testing
         #expect(try sandbox.run(as: "admin", ["user", "show", "auditor"]).status == 0)
         #expect(try sandbox.run(as: "admin", ["user", "list"]).status == 0)
         let admin = try sandbox.auditLog().filter { $0.actor == "admin" }.map { "\($0.summary)@\($0.target)" }
-        #expect(admin == [
-            "user.add:ok@clerk", "user.add:ok@auditor", "user.disable:ok@auditor", "user.enable:ok@auditor",
-            "user.show:ok@auditor", "user.list:ok@",
-        ])
+        #expect(
+            admin == [
+                "user.add:ok@clerk", "user.add:ok@auditor", "user.disable:ok@auditor", "user.enable:ok@auditor",
+                "user.show:ok@auditor", "user.list:ok@",
+            ])
     }
 }

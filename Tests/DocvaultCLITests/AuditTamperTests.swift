@@ -57,7 +57,8 @@ import Testing
     func editedFieldBreaksTheChainAtThatEntry(column: String, value: String) throws {
         let (sandbox, _) = try Self.vault()
         let target = try #require(try sandbox.auditLog().first { $0.action == "get" })
-        try Catalogue.execute(Self.catalogue(sandbox), "UPDATE audit_log SET \(column) = \(value) WHERE seq = \(target.seq);")
+        try Catalogue.execute(
+            Self.catalogue(sandbox), "UPDATE audit_log SET \(column) = \(value) WHERE seq = \(target.seq);")
         expectFailure(try Self.verify(sandbox), 65, ["audit log broken at entry \(target.seq): "])
     }
 
@@ -75,7 +76,8 @@ import Testing
         let (sandbox, _) = try Self.vault()
         let target = try #require(try sandbox.auditLog().first { $0.action == "file" })
         try Catalogue.execute(Self.catalogue(sandbox), "DELETE FROM audit_log WHERE seq = \(target.seq);")
-        expectFailure(try Self.verify(sandbox), 65, ["audit log broken at entry \(target.seq): entry \(target.seq) is missing"])
+        expectFailure(
+            try Self.verify(sandbox), 65, ["audit log broken at entry \(target.seq): entry \(target.seq) is missing"])
     }
 
     @Test func deletedAndRenumberedEntryBreaksTheChain() throws {
@@ -83,7 +85,8 @@ import Testing
         let target = try #require(try sandbox.auditLog().first { $0.action == "file" })
         try Catalogue.execute(
             Self.catalogue(sandbox),
-            "DELETE FROM audit_log WHERE seq = \(target.seq); UPDATE audit_log SET seq = seq - 1 WHERE seq > \(target.seq);")
+            "DELETE FROM audit_log WHERE seq = \(target.seq); UPDATE audit_log SET seq = seq - 1 WHERE seq > \(target.seq);"
+        )
         expectFailure(try Self.verify(sandbox), 65, ["audit log broken at entry \(target.seq): "])
     }
 
@@ -92,7 +95,9 @@ import Testing
         let gets = try sandbox.auditLog().filter { $0.action == "get" || $0.action == "search" }
         let (a, b) = (gets[0].seq, gets[2].seq)
         let columns = ["at", "actor", "action", "target", "outcome", "details", "sensitive_sealed", "mac"]
-        let assignments = columns.map { "\($0) = (SELECT \($0) FROM audit_log AS o WHERE o.seq = \(a) + \(b) - audit_log.seq)" }
+        let assignments = columns.map {
+            "\($0) = (SELECT \($0) FROM audit_log AS o WHERE o.seq = \(a) + \(b) - audit_log.seq)"
+        }
         try Catalogue.execute(
             Self.catalogue(sandbox),
             "UPDATE audit_log SET \(assignments.joined(separator: ", ")) WHERE seq IN (\(a), \(b));")
@@ -134,7 +139,8 @@ import Testing
         for suffix in suffixes {
             try? FileManager.default.removeItem(atPath: catalogue + suffix)
             if FileManager.default.fileExists(atPath: copies + "/catalog.sqlite" + suffix) {
-                try FileManager.default.copyItem(atPath: copies + "/catalog.sqlite" + suffix, toPath: catalogue + suffix)
+                try FileManager.default.copyItem(
+                    atPath: copies + "/catalog.sqlite" + suffix, toPath: catalogue + suffix)
             }
         }
         let seq = try #require(Int(anchor.split(separator: ":")[0]))
@@ -146,7 +152,9 @@ import Testing
     @Test func failedLoginsAreSealedByTheNextAction() throws {
         let (sandbox, reference) = try Self.vault()
         expectFailure(try sandbox.run(["get", reference, "--user", "mallory"]), 77, ["no user 'mallory'"])
-        expectFailure(try sandbox.run(as: "auditor", ["audit", "log", "--key-file", sandbox.clerkKey]), 77, ["belongs to user 'clerk'"])
+        expectFailure(
+            try sandbox.run(as: "auditor", ["audit", "log", "--key-file", sandbox.clerkKey]), 77,
+            ["belongs to user 'clerk'"])
         let pending = try sandbox.auditLog().suffix(2)
         #expect(pending.map(\.summary) == ["login:denied", "login:denied"])
         #expect(pending.map(\.actor) == ["mallory", "auditor"])
@@ -161,7 +169,9 @@ import Testing
 
     @Test func badAnchorIsUsageError() throws {
         let (sandbox, _) = try Self.vault()
-        for anchor in ["12", "x:00", "3:" + String(repeating: "0", count: 63), "0:" + String(repeating: "0", count: 64)] {
+        for anchor in [
+            "12", "x:00", "3:" + String(repeating: "0", count: 63), "0:" + String(repeating: "0", count: 64),
+        ] {
             expectFailure(try Self.verify(sandbox, ["--anchor", anchor]), 64, ["--anchor must be SEQ:MAC"])
         }
         // A well-formed anchor that was never published does not match.

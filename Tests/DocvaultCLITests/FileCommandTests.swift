@@ -122,8 +122,14 @@ import Testing
         (["--category", "CL", "--year", "1899"], "year 1899 is outside 1900-2100", true),
         (["--category", "CL", "--year", "2101"], "year 2101 is outside 1900-2100", true),
         (["--category", "CL", "--year", "abc"], "--year needs a whole number, not 'abc'", false),
-        (["--category", "CL", "--year", "2024", "--date", "2024-13-01"], "date '2024-13-01' is not a valid date", true),
-        (["--category", "CL", "--year", "2024", "--date", "2023-02-29"], "date '2023-02-29' is not a valid date", true),
+        (
+            ["--category", "CL", "--year", "2024", "--date", "2024-13-01"], "date '2024-13-01' is not a valid date",
+            true
+        ),
+        (
+            ["--category", "CL", "--year", "2024", "--date", "2023-02-29"], "date '2023-02-29' is not a valid date",
+            true
+        ),
         (["--category", "CL", "--year", "2024", "--date", "24-1-1"], "date '24-1-1' is not a valid date", true),
         (["--year", "2024"], "file needs --category", false),
         (["--category", "CL"], "file needs --year", false),

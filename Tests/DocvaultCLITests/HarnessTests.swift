@@ -59,7 +59,8 @@ import Testing
         try sandbox.initVault()
         #expect(sandbox.defaultEnvironment["DOCVAULT_USER"] == Sandbox.clerk)
         #expect(sandbox.recoveryCode.count == 39)
-        let users = try Catalogue.rows(sandbox.vault + "/catalog.sqlite", "SELECT name, roles FROM users ORDER BY name;")
+        let users = try Catalogue.rows(
+            sandbox.vault + "/catalog.sqlite", "SELECT name, roles FROM users ORDER BY name;")
         #expect(users == [["admin", "admin"], ["clerk", "archivist,staff"]])
         #expect(try sandbox.run(["list"]).status == 0)
         #expect(try sandbox.auditLog().last?.actor == Sandbox.clerk)

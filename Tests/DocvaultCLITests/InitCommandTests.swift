@@ -31,7 +31,8 @@ import Testing
         #expect(!result.stderr.contains("error"))
         // init logs in nobody: the audit log starts empty, and the first user is an admin only.
         #expect(try sandbox.auditLog().isEmpty)
-        let users = try #require(try Catalogue.rows(sandbox.vault + "/catalog.sqlite", "SELECT name, roles FROM users;"))
+        let users = try #require(
+            try Catalogue.rows(sandbox.vault + "/catalog.sqlite", "SELECT name, roles FROM users;"))
         #expect(users == [["admin", "admin"]])
     }
 

@@ -23,7 +23,8 @@ import Testing
     static let auditReaders: Set<String> = ["auditor", "compliance", "admin"]
 
     static let table: [Row] = [
-        Row(command: ["file", "{input}", "--category", "CL", "--year", "2024"], action: "file", allowed: ["archivist"]),
+        Row(
+            command: ["file", "{input}", "--category", "CL", "--year", "2024"], action: "file", allowed: ["archivist"]),
         Row(command: ["get", "{ref}", "-o", "-"], action: "get", allowed: documentReaders),
         Row(command: ["show", "{ref}"], action: "show", allowed: documentReaders.union(["auditor"])),
         Row(command: ["list"], action: "list", allowed: documentReaders.union(["auditor"])),

@@ -47,7 +47,8 @@ import Testing
         #expect(added.status == 0, "\(added)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.keyFile("carol")))
         let viaStdin = try sandbox.run(
-            ["get", reference, "-o", "-", "--user", "carol", "--password-stdin"], stdin: Data((Self.password + "\n").utf8))
+            ["get", reference, "-o", "-", "--user", "carol", "--password-stdin"],
+            stdin: Data((Self.password + "\n").utf8))
         #expect(viaStdin.stdout == "users", "\(viaStdin)")
         let viaEnvironment = try sandbox.run(
             ["get", reference, "-o", "-"], environment: ["DOCVAULT_USER": "carol", "DOCVAULT_PASSWORD": Self.password])
@@ -74,7 +75,8 @@ import Testing
                     stdin: Data("elevenchars\n".utf8)),
                 64, ["passwords need at least 12 characters"])
         }
-        #expect(try Catalogue.rows(sandbox.vault + "/catalog.sqlite", "SELECT name FROM users WHERE name = 'carol';") == [])
+        #expect(
+            try Catalogue.rows(sandbox.vault + "/catalog.sqlite", "SELECT name FROM users WHERE name = 'carol';") == [])
     }
 
     @Test func duplicateUserRefused() throws {
@@ -91,7 +93,8 @@ import Testing
         let (sandbox, _) = try Self.vault()
         try sandbox.expectNoChange {
             let result = try sandbox.run(as: "admin", ["user", "add", "bob", "--key-file"] + arguments)
-            expectFailure(result, 64, [arguments[1].contains("boss") ? "unknown role 'boss'" : "give at least one role"])
+            expectFailure(
+                result, 64, [arguments[1].contains("boss") ? "unknown role 'boss'" : "give at least one role"])
             #expect(result.stderr.contains("admin, archivist, approver, compliance, auditor, staff"))
         }
         #expect(!FileManager.default.fileExists(atPath: sandbox.keyFile("bob")))
@@ -163,7 +166,8 @@ import Testing
             expectFailure(try sandbox.run(["get", reference, "-o", "-"]), 77, ["user 'clerk' is disabled"])
         }
         expectDeniedLogin(try sandbox.auditEntries(after: last), actor: "clerk", reason: "user 'clerk' is disabled")
-        expectFailure(try sandbox.run(as: "admin", ["user", "disable", "clerk"]), 1, ["user 'clerk' is already disabled"])
+        expectFailure(
+            try sandbox.run(as: "admin", ["user", "disable", "clerk"]), 1, ["user 'clerk' is already disabled"])
         let enabled = try sandbox.run(as: "admin", ["user", "enable", "clerk"])
         #expect(enabled.stdout == "Enabled 'clerk'.\n", "\(enabled)")
         #expect(try sandbox.run(["get", reference, "-o", "-"]).stdout == "users")
@@ -204,7 +208,8 @@ import Testing
         #expect(stat(sandbox.clerkKey, &info) == 0 && info.st_mode & 0o777 == 0o600)
         let last = try sandbox.auditLog().last?.seq ?? 0
         expectFailure(
-            try sandbox.run(["get", reference, "-o", "-", "--key-file", old]), 77, ["does not open a keyslot of 'clerk'"])
+            try sandbox.run(["get", reference, "-o", "-", "--key-file", old]), 77,
+            ["does not open a keyslot of 'clerk'"])
         expectDeniedLogin(try sandbox.auditEntries(after: last), actor: "clerk", reason: "does not open a keyslot")
         #expect(try sandbox.run(["get", reference, "-o", "-"]).stdout == "users")
         #expect(sandbox.names(in: sandbox.keys).filter { !$0.hasPrefix(".") } == ["admin.key", "clerk.key"])

@@ -73,7 +73,7 @@ enum CLI {
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 
-    /// An environment value that removes the variable for one run (e.g. the sandbox's default `DOCVAULT_USER`).
+    /// An environment value that removes the variable for one run, such as the sandbox's default `DOCVAULT_USER`.
     static let unset = "\u{0}unset"
 
     /// The environment every run starts from: the test process's, without any `DOCVAULT_*` variable.
@@ -232,8 +232,7 @@ final class Sandbox {
 
     /// Has `admin` add `name` with `roles` and a key file; requires success and returns the default key file path.
     @discardableResult
-    func addUser(_ name: String, roles: String, by admin: String = "admin", arguments: [String] = []) throws -> String
-    {
+    func addUser(_ name: String, roles: String, by admin: String = "admin", arguments: [String] = []) throws -> String {
         let result = try run(
             ["user", "add", name, "--role", roles, "--key-file"] + arguments, environment: ["DOCVAULT_USER": admin])
         try #require(result.status == 0, "user add \(name) failed: \(result)")

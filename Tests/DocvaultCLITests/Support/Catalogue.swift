@@ -60,7 +60,9 @@ enum Catalogue {
     /// Runs `sql` on `path` read-write and requires success.
     static func execute(_ path: String, _ sql: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let result = try sqlite3(["-batch", path, sql])
-        try #require(result.status == 0 && result.error.isEmpty, "sqlite3 failed: \(result.error)", sourceLocation: sourceLocation)
+        try #require(
+            result.status == 0 && result.error.isEmpty, "sqlite3 failed: \(result.error)",
+            sourceLocation: sourceLocation)
     }
 
     /// Every audit entry, oldest first; empty when the catalogue is missing or unreadable.
@@ -73,7 +75,8 @@ enum Catalogue {
             guard columns.count == 9, let seq = Int(columns[0]) else { return nil }
             return AuditRow(
                 seq: seq, at: columns[1], actor: columns[2], action: columns[3], target: columns[4],
-                outcome: columns[5], details: columns[6], hasSealedDetails: columns[7] == "1", isSealed: columns[8] == "1")
+                outcome: columns[5], details: columns[6], hasSealedDetails: columns[7] == "1",
+                isSealed: columns[8] == "1")
         }
     }
 
@@ -88,7 +91,8 @@ enum Catalogue {
             let result = try sqlite3(["-batch", readOnly(path), ".dump '\(table)'"])
             guard result.status == 0 else { return nil }
             // `.dump` takes LIKE patterns; drop any audit row a pattern might also have matched.
-            dump += result.output.split(separator: "\n").filter { !$0.hasPrefix("INSERT INTO audit_log") }
+            dump +=
+                result.output.split(separator: "\n").filter { !$0.hasPrefix("INSERT INTO audit_log") }
                 .joined(separator: "\n") + "\n"
         }
         return dump

@@ -49,7 +49,8 @@ extension Sandbox {
         try body()
         let after = try TreeSnapshot(work, catalogueContent: true)
         #expect(
-            after == before, "vault or working folder changed:\n\(before.differences(from: after).joined(separator: "\n"))",
+            after == before,
+            "vault or working folder changed:\n\(before.differences(from: after).joined(separator: "\n"))",
             sourceLocation: sourceLocation)
         let added = try auditLog().filter { $0.seq > lastSeq }
         #expect(
@@ -78,5 +79,7 @@ func expectDeniedLogin(
     #expect(entry.outcome == "denied", sourceLocation: sourceLocation)
     #expect(entry.actor == actor, sourceLocation: sourceLocation)
     #expect(entry.details.contains(reason), "details: \(entry.details)", sourceLocation: sourceLocation)
-    #expect(!entry.isSealed, "a failed login has no MAC until the next authenticated action", sourceLocation: sourceLocation)
+    #expect(
+        !entry.isSealed, "a failed login has no MAC until the next authenticated action", sourceLocation: sourceLocation
+    )
 }
