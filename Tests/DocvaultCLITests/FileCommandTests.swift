@@ -64,7 +64,7 @@ import Testing
         let sandbox = try Sandbox()
         try sandbox.initVault()
         let missing = sandbox.inputs + "/nope.pdf"
-        try sandbox.expectNoChange {
+        try sandbox.expectNoChange(audit: ["file:failed"]) {
             expectFailure(
                 try sandbox.run(["file", missing, "--category", "CL", "--year", "2024"]), 66,
                 ["no such file: \(missing)"])
@@ -74,7 +74,7 @@ import Testing
     @Test func directoryIsInputMissing() throws {
         let sandbox = try Sandbox()
         try sandbox.initVault()
-        try sandbox.expectNoChange {
+        try sandbox.expectNoChange(audit: ["file:failed"]) {
             expectFailure(
                 try sandbox.run(["file", sandbox.inputs, "--category", "CL", "--year", "2024"]), 66,
                 ["\(sandbox.inputs) is a directory"])
@@ -93,7 +93,7 @@ import Testing
             path = "/proc/sys/vm/compact_memory"
             try #require(open(path, O_RDONLY) == -1 && errno == EACCES, "\(path) is readable here")
         }
-        try sandbox.expectNoChange {
+        try sandbox.expectNoChange(audit: ["file:failed"]) {
             expectFailure(
                 try sandbox.run(["file", path, "--category", "CL", "--year", "2024"]), 66,
                 ["cannot read \(path): permission denied"])
@@ -106,7 +106,7 @@ import Testing
         let a = try sandbox.input("a.pdf", pseudoRandomBytes(count: 40_000))
         let b = try sandbox.input("b.pdf", text: "b")
         let missing = sandbox.inputs + "/c.pdf"
-        try sandbox.expectNoChange {
+        try sandbox.expectNoChange(audit: ["file:failed"]) {
             expectFailure(
                 try sandbox.run(["file", a, b, missing, "--category", "CL", "--year", "2024"]), 66,
                 ["no such file: \(missing)"])
@@ -116,24 +116,33 @@ import Testing
         #expect(try sandbox.fileOne(a) == "J001-CL-2024-D10-0001")
     }
 
-    @Test(arguments: [
-        (["--category", "XX", "--year", "2024"], "unknown category 'XX'; use one of UW, CL, CU, FI, HR, OT"),
-        (["--category", "CL", "--year", "1899"], "year 1899 is outside 1900-2100"),
-        (["--category", "CL", "--year", "2101"], "year 2101 is outside 1900-2100"),
-        (["--category", "CL", "--year", "abc"], "--year needs a whole number, not 'abc'"),
-        (["--category", "CL", "--year", "2024", "--date", "2024-13-01"], "date '2024-13-01' is not a valid date"),
-        (["--category", "CL", "--year", "2024", "--date", "2023-02-29"], "date '2023-02-29' is not a valid date"),
-        (["--category", "CL", "--year", "2024", "--date", "24-1-1"], "date '24-1-1' is not a valid date"),
-        (["--year", "2024"], "file needs --category"),
-        (["--category", "CL"], "file needs --year"),
-        (["--category", "CL", "--year", "2024", "--colour", "red"], "unknown option '--colour'"),
-        (["--category", "CL", "--year"], "--year needs a value"),
-    ])
-    func badMetadataIsUsageError(arguments: [String], message: String) throws {
+    /// Bad metadata, its message, and whether it is found after login (and so leaves a `file:failed` entry).
+    static let badMetadata: [([String], String, Bool)] = [
+        (["--category", "XX", "--year", "2024"], "unknown category 'XX'; use one of UW, CL, CU, FI, HR, OT", true),
+        (["--category", "CL", "--year", "1899"], "year 1899 is outside 1900-2100", true),
+        (["--category", "CL", "--year", "2101"], "year 2101 is outside 1900-2100", true),
+        (["--category", "CL", "--year", "abc"], "--year needs a whole number, not 'abc'", false),
+        (
+            ["--category", "CL", "--year", "2024", "--date", "2024-13-01"], "date '2024-13-01' is not a valid date",
+            true
+        ),
+        (
+            ["--category", "CL", "--year", "2024", "--date", "2023-02-29"], "date '2023-02-29' is not a valid date",
+            true
+        ),
+        (["--category", "CL", "--year", "2024", "--date", "24-1-1"], "date '24-1-1' is not a valid date", true),
+        (["--year", "2024"], "file needs --category", false),
+        (["--category", "CL"], "file needs --year", false),
+        (["--category", "CL", "--year", "2024", "--colour", "red"], "unknown option '--colour'", false),
+        (["--category", "CL", "--year"], "--year needs a value", false),
+    ]
+
+    @Test(arguments: badMetadata)
+    func badMetadataIsUsageError(arguments: [String], message: String, afterLogin: Bool) throws {
         let sandbox = try Sandbox()
         try sandbox.initVault()
         let path = try sandbox.input("a.pdf", text: "content")
-        try sandbox.expectNoChange {
+        try sandbox.expectNoChange(audit: afterLogin ? ["file:failed"] : []) {
             expectFailure(try sandbox.run(["file", path] + arguments), 64, [message])
         }
     }

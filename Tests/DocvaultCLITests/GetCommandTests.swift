@@ -31,6 +31,9 @@ import Testing
         #expect(toStdout.stdoutData == content)
         #expect(toStdout.stderr.isEmpty)
         #expect(sandbox.names() == ["keys", "out.bin", "vault"])
+        let gets = try sandbox.auditLog().filter { $0.action == "get" }
+        #expect(gets.map(\.outcome) == ["ok", "ok"])
+        #expect(gets.allSatisfy { $0.actor == Sandbox.clerk && $0.target == reference })
     }
 
     @Test func defaultOutputIsOriginalNameInWorkingFolder() throws {
@@ -49,7 +52,7 @@ import Testing
         try sandbox.initVault()
         let reference = try sandbox.fileOne(try sandbox.input("doc.pdf", text: "new content"))
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: sandbox.work + "/doc.pdf"))
-        try sandbox.expectNoChange {
+        try sandbox.expectNoChange(audit: ["get:failed", "get:failed"]) {
             expectFailure(
                 try sandbox.run(["get", reference, "-o", "doc.pdf"]), 1,
                 ["doc.pdf already exists; choose another name with -o or pass --force"])
@@ -66,7 +69,7 @@ import Testing
         let sandbox = try Sandbox()
         try sandbox.initVault()
         let reference = try sandbox.fileOne(try sandbox.input("doc.pdf", text: "secret plaintext"))
-        try sandbox.expectNoChange {
+        try sandbox.expectNoChange(audit: ["get:failed"]) {
             expectFailure(
                 try sandbox.run(["get", reference, "-o", output]), 64,
                 ["refusing to write plaintext inside the vault folder"])
@@ -79,7 +82,7 @@ import Testing
         try sandbox.initVault()
         let reference = try sandbox.fileOne(try sandbox.input("doc.pdf", text: "secret plaintext"))
         try FileManager.default.createSymbolicLink(atPath: sandbox.work + "/link", withDestinationPath: "vault")
-        try sandbox.expectNoChange {
+        try sandbox.expectNoChange(audit: ["get:failed"]) {
             expectFailure(
                 try sandbox.run(["get", reference, "-o", "link/plain.pdf"]), 64,
                 ["refusing to write plaintext inside the vault folder"])
@@ -90,7 +93,7 @@ import Testing
         let sandbox = try Sandbox()
         try sandbox.initVault()
         let reference = try sandbox.fileOne(try sandbox.input("doc.pdf", text: "x"))
-        try sandbox.expectNoChange {
+        try sandbox.expectNoChange(audit: ["get:failed"]) {
             expectFailure(try sandbox.run(["get", reference, "-o", "nowhere/doc.pdf"]), 66, ["no such folder"])
         }
     }
@@ -99,7 +102,7 @@ import Testing
         let sandbox = try Sandbox()
         try sandbox.initVault()
         _ = try sandbox.fileOne(try sandbox.input("doc.pdf", text: "x"))
-        try sandbox.expectNoChange {
+        try sandbox.expectNoChange(audit: ["get:failed", "get:failed", "get:failed", "show:failed", "show:failed"]) {
             for arguments in [
                 ["get", "J001-CL-2024-D10-0999"], ["get", "J001-CL-2024-D10-0999", "-o", "-"],
                 ["get", "J001-CL-2024-D10-0999", "-o", "x.pdf"], ["show", "J001-CL-2024-D10-0999"],

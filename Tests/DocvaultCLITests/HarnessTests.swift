@@ -35,6 +35,39 @@ import Testing
         #expect(try TreeSnapshot(sandbox.inputs) != afterChmod)
     }
 
+    @Test func catalogueSnapshotIgnoresAuditGrowthButNoticesOtherTables() throws {
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        let catalogue = sandbox.vault + "/catalog.sqlite"
+        let before = try TreeSnapshot(sandbox.work, catalogueContent: true)
+        #expect(try TreeSnapshot(sandbox.work) != TreeSnapshot(sandbox.work, catalogueContent: true))
+        let entries = try sandbox.auditLog().count
+        #expect(try sandbox.run(["list"]).status == 0)
+        #expect(try sandbox.auditLog().count == entries + 1)
+        #expect(try TreeSnapshot(sandbox.work, catalogueContent: true) == before)
+        try Catalogue.execute(catalogue, "UPDATE users SET roles = 'staff' WHERE name = 'clerk';")
+        #expect(try TreeSnapshot(sandbox.work, catalogueContent: true) != before)
+        try Catalogue.execute(catalogue, "UPDATE users SET roles = 'archivist,staff' WHERE name = 'clerk';")
+        #expect(try TreeSnapshot(sandbox.work, catalogueContent: true) == before)
+        // Key files are still compared byte for byte.
+        chmod(sandbox.clerkKey, 0o640)
+        #expect(try TreeSnapshot(sandbox.work, catalogueContent: true) != before)
+    }
+
+    @Test func initVaultMakesTheClerkTheDefaultActor() throws {
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        #expect(sandbox.defaultEnvironment["DOCVAULT_USER"] == Sandbox.clerk)
+        #expect(sandbox.recoveryCode.count == 39)
+        let users = try Catalogue.rows(
+            sandbox.vault + "/catalog.sqlite", "SELECT name, roles FROM users ORDER BY name;")
+        #expect(users == [["admin", "admin"], ["clerk", "archivist,staff"]])
+        #expect(try sandbox.run(["list"]).status == 0)
+        #expect(try sandbox.auditLog().last?.actor == Sandbox.clerk)
+        #expect(try sandbox.run(as: "admin", ["list"]).status == 77)
+        #expect(try sandbox.auditLog().last?.actor == "admin")
+    }
+
     @Test func environmentIsClearedOfDocvaultVariables() throws {
         // Whatever the developer's shell exports, runs start without DOCVAULT_* variables.
         #expect(CLI.baseEnvironment().keys.allSatisfy { !$0.hasPrefix("DOCVAULT_") })

@@ -3,7 +3,10 @@ import Testing
 
 /// Help texts, unknown commands and options, and an empty command line.
 @Suite struct HelpAndUsageTests {
-    static let subcommands = ["init", "file", "get", "show", "list", "search"]
+    static let subcommands = [
+        "init", "file", "get", "show", "list", "search", "user add", "user list", "user show", "user roles",
+        "user disable", "user enable", "passwd", "recover", "audit log", "audit verify", "audit head",
+    ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])
     func topLevelHelp(arguments: [String]) throws {
@@ -23,7 +26,8 @@ import Testing
     @Test(arguments: subcommands)
     func commandHelp(name: String) throws {
         let sandbox = try Sandbox()
-        for arguments in [["help", name], [name, "--help"], [name, "-h"], [name, "--bogus", "--help"]] {
+        let words = name.split(separator: " ").map(String.init)
+        for arguments in [["help"] + words, words + ["--help"], words + ["-h"], words + ["--bogus", "--help"]] {
             let result = try sandbox.run(arguments)
             #expect(result.status == 0, "\(arguments)")
             #expect(result.stderr.isEmpty)

@@ -9,7 +9,7 @@ import Testing
 @Suite struct InitCommandTests {
     @Test func createsVaultKeyFileAndRecoveryCode() throws {
         let sandbox = try Sandbox()
-        let result = try sandbox.initVault()
+        let result = try sandbox.initVault(clerk: false)
         #expect(result.stdout.contains("Created vault vault (fonds J001)."))
         #expect(result.stdout.contains("Admin 'admin' key file: keys/admin.key"))
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
@@ -29,6 +29,11 @@ import Testing
         let secret = try sandbox.secretHex()
         expectNoSecret(secret, in: [result])
         #expect(!result.stderr.contains("error"))
+        // init logs in nobody: the audit log starts empty, and the first user is an admin only.
+        #expect(try sandbox.auditLog().isEmpty)
+        let users = try #require(
+            try Catalogue.rows(sandbox.vault + "/catalog.sqlite", "SELECT name, roles FROM users;"))
+        #expect(users == [["admin", "admin"]])
     }
 
     @Test func secondInitRefusesAndChangesNothing() throws {
@@ -80,6 +85,7 @@ import Testing
         let result = try sandbox.initVault(["--vault", "v2", "--keys", "k2", "--admin", "li.na", "--fonds", "X9"])
         #expect(result.stdout.contains("Created vault v2 (fonds X9)."))
         #expect(FileManager.default.fileExists(atPath: sandbox.work + "/k2/li.na.key"))
+        #expect(FileManager.default.fileExists(atPath: sandbox.work + "/k2/clerk.key"))
         #expect(FileManager.default.fileExists(atPath: sandbox.work + "/v2/catalog.sqlite"))
         #expect(!FileManager.default.fileExists(atPath: sandbox.vault))
     }

@@ -55,7 +55,7 @@ import Testing
         #expect(json["category"] as? String == "CL")
         #expect(json["year"] as? Int == 2024)
         #expect(json["retention"] as? String == "D10")
-        #expect(json["filedBy"] as? String == "admin")
+        #expect(json["filedBy"] as? String == Sandbox.clerk)
         let expectedDigest = try sha256Hex(pseudoRandomBytes(count: 1_500))
         #expect(json["sha256"] as? String == expectedDigest)
         // The catalogue survived the SQL in the metadata.
@@ -177,7 +177,8 @@ import Testing
 
     @Test func listingUsageErrors() throws {
         let (sandbox, _, _) = try Self.populated()
-        try sandbox.expectNoChange {
+        // Only the unknown category is found after login, so only it leaves an audit entry.
+        try sandbox.expectNoChange(audit: ["list:failed"]) {
             expectFailure(
                 try sandbox.run(["search"]), 64, ["search needs --customer, --customer-id, --policy, --claim or --text"]
             )

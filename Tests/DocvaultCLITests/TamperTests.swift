@@ -29,7 +29,7 @@ import Testing
 
     /// Runs every form of `get` on `reference` and checks the refusal, with no output left anywhere.
     static func expectRefused(_ sandbox: Sandbox, _ reference: String, message: String = authenticationMessage) throws {
-        try sandbox.expectNoChange {
+        try sandbox.expectNoChange(audit: Array(repeating: "get:failed", count: 5)) {
             for output in [["-o", "out.pdf"], ["-o", "out.pdf", "--force"], [], ["-o", sandbox.inputs + "/x.pdf"]] {
                 expectFailure(
                     try sandbox.run(["get", reference] + output), 65, ["the stored blob of \(reference)", message])
@@ -140,7 +140,7 @@ import Testing
         let (sandbox, reference, _, blob) = try Self.vault(size: 40_000)
         try Data("previous".utf8).write(to: URL(fileURLWithPath: sandbox.work + "/doc.pdf"))
         try Self.modify(blob) { $0[$0.count / 2] ^= 0x10 }
-        try sandbox.expectNoChange {
+        try sandbox.expectNoChange(audit: ["get:failed"]) {
             expectFailure(try sandbox.run(["get", reference, "--force"]), 65, [Self.authenticationMessage])
         }
         #expect(try String(contentsOfFile: sandbox.work + "/doc.pdf", encoding: .utf8) == "previous")

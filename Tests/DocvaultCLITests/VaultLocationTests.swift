@@ -65,6 +65,12 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: sandbox.root + "/elsewhere/v/catalog.sqlite"))
         #expect(FileManager.default.fileExists(atPath: sandbox.root + "/elsewhere/k/admin.key"))
         #expect(sandbox.names().isEmpty)
+        let added = try sandbox.run(
+            ["user", "add", "clerk", "--role", "archivist", "--key-file"],
+            environment: environment.merging(["DOCVAULT_USER": "admin"]) { _, new in new })
+        #expect(added.status == 0, "\(added)")
+        #expect(FileManager.default.fileExists(atPath: sandbox.root + "/elsewhere/k/clerk.key"))
+        sandbox.defaultEnvironment["DOCVAULT_USER"] = Sandbox.clerk
         let path = try sandbox.input("a.pdf", text: "via environment")
         let filed = try sandbox.run(["file", path, "--category", "OT", "--year", "2020"], environment: environment)
         #expect(filed.status == 0)

@@ -73,6 +73,9 @@ enum CLI {
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 
+    /// An environment value that removes the variable for one run, such as the sandbox's default `DOCVAULT_USER`.
+    static let unset = "\u{0}unset"
+
     /// The environment every run starts from: the test process's, without any `DOCVAULT_*` variable.
     static func baseEnvironment() -> [String: String] {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DOCVAULT_") }
@@ -103,7 +106,7 @@ enum CLI {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: cwd)
-        process.environment = baseEnvironment().merging(extra) { _, new in new }
+        process.environment = baseEnvironment().merging(extra) { _, new in new }.filter { $0.value != unset }
         let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let inHandle = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
@@ -173,21 +176,67 @@ final class Sandbox {
     var keys: String { work + "/keys" }
     /// The admin's default key file.
     var adminKey: String { keys + "/admin.key" }
+    /// The archivist `initVault` adds and every run acts as by default.
+    static let clerk = "clerk"
+    /// The clerk's default key file.
+    var clerkKey: String { keyFile(Self.clerk) }
+
+    /// The default key file of `user`.
+    func keyFile(_ user: String) -> String { keys + "/\(user).key" }
+
+    /// Environment variables every run of this sandbox gets unless the run overrides them.
+    ///
+    /// `initVault` sets `DOCVAULT_USER=clerk`; pass `CLI.unset` as a run's value to remove a variable.
+    var defaultEnvironment: [String: String] = [:]
+
+    /// The recovery code the last `initVault` printed.
+    private(set) var recoveryCode = ""
 
     /// Runs `docvault arguments` with the working folder `cwd` (default: `work`).
     @discardableResult
     func run(
         _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], cwd: String? = nil
     ) throws -> CLIResult {
-        try CLI.run(arguments, cwd: cwd ?? work, captureFolder: io, stdin: stdin, environment: environment)
+        try CLI.run(
+            arguments, cwd: cwd ?? work, captureFolder: io, stdin: stdin,
+            environment: defaultEnvironment.merging(environment) { _, new in new })
+    }
+
+    /// Runs `docvault arguments` as `user` (with that user's default key file).
+    @discardableResult
+    func run(as user: String, _ arguments: [String], stdin: Data? = nil) throws -> CLIResult {
+        try run(arguments, stdin: stdin, environment: ["DOCVAULT_USER": user])
     }
 
     /// Runs `docvault init` with extra `arguments` and requires success.
+    ///
+    /// With `clerk` (the default), the admin then adds user `clerk` with roles
+    /// `archivist,staff` and a key file, and later runs act as the clerk.
     @discardableResult
-    func initVault(_ arguments: [String] = []) throws -> CLIResult {
+    func initVault(_ arguments: [String] = [], clerk: Bool = true) throws -> CLIResult {
         let result = try run(["init"] + arguments)
         try #require(result.status == 0, "init failed: \(result)")
+        let lines = result.stdout.split(separator: "\n")
+        recoveryCode = lines.first { $0.hasPrefix("    ") }.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard clerk else { return result }
+        var location: [String] = []
+        var admin = "admin"
+        for (index, argument) in arguments.enumerated().dropLast() {
+            if argument == "--vault" || argument == "--keys" { location += [argument, arguments[index + 1]] }
+            if argument == "--admin" { admin = arguments[index + 1] }
+        }
+        try addUser(Self.clerk, roles: "archivist,staff", by: admin, arguments: location)
+        defaultEnvironment["DOCVAULT_USER"] = Self.clerk
         return result
+    }
+
+    /// Has `admin` add `name` with `roles` and a key file; requires success and returns the default key file path.
+    @discardableResult
+    func addUser(_ name: String, roles: String, by admin: String = "admin", arguments: [String] = []) throws -> String {
+        let result = try run(
+            ["user", "add", name, "--role", roles, "--key-file"] + arguments, environment: ["DOCVAULT_USER": admin])
+        try #require(result.status == 0, "user add \(name) failed: \(result)")
+        return keyFile(name)
     }
 
     /// Writes `data` to `in/name` and returns the path.
@@ -237,19 +286,9 @@ final class Sandbox {
 
     /// The blob file of `reference`, found through the catalogue with the `sqlite3` tool.
     func blobFile(of reference: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        // immutable=1: read without creating -wal/-shm files, so the vault tree stays as docvault left it.
-        process.arguments = [
-            "file:\(vault)/catalog.sqlite?immutable=1",
-            "SELECT blob_id FROM documents WHERE reference = '\(reference)';",
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let id = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let rows = try Catalogue.rows(
+            vault + "/catalog.sqlite", "SELECT blob_id FROM documents WHERE reference = '\(reference)';")
+        let id = rows?.first?.first ?? ""
         try #require(id.count == 32, "no blob id for \(reference): '\(id)'")
         let chars = Array(id)
         return "\(vault)/blobs/\(String(chars[0..<2]))/\(String(chars[2..<4]))/\(id).blob"

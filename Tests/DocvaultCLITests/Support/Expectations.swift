@@ -36,10 +36,50 @@ func expectNoSecret(_ secret: String, in results: [CLIResult], sourceLocation: S
 }
 
 extension Sandbox {
-    /// Runs `body` and checks that the working folder (vault, keys and any output) did not change.
-    func expectNoChange(sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) throws {
-        let before = try TreeSnapshot(work)
+    /// Runs `body` and checks that the working folder did not change, except for the audit log.
+    ///
+    /// Blobs, key files and any output are compared byte for byte, the catalogue by its
+    /// tables other than `audit_log`. The audit entries `body` adds must be exactly
+    /// `audit`, each written `action:outcome` (e.g. `get:failed`, `login:denied`), in order.
+    func expectNoChange(
+        audit expected: [String] = [], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+    ) throws {
+        let before = try TreeSnapshot(work, catalogueContent: true)
+        let lastSeq = try auditLog().last?.seq ?? 0
         try body()
-        try expectUnchanged(before, work, sourceLocation: sourceLocation)
+        let after = try TreeSnapshot(work, catalogueContent: true)
+        #expect(
+            after == before,
+            "vault or working folder changed:\n\(before.differences(from: after).joined(separator: "\n"))",
+            sourceLocation: sourceLocation)
+        let added = try auditLog().filter { $0.seq > lastSeq }
+        #expect(
+            added.map(\.summary) == expected, "new audit entries: \(added.map(\.description))",
+            sourceLocation: sourceLocation)
     }
+
+    /// The audit log of the default vault, read with `sqlite3`; empty when there is no readable catalogue.
+    func auditLog(vault: String? = nil) throws -> [AuditRow] {
+        try Catalogue.auditRows((vault ?? self.vault) + "/catalog.sqlite")
+    }
+
+    /// The audit entries added after sequence number `seq`.
+    func auditEntries(after seq: Int) throws -> [AuditRow] {
+        try auditLog().filter { $0.seq > seq }
+    }
+}
+
+/// Checks that `entries` are exactly one `login`/`denied` entry for `actor`, not yet sealed, naming `reason`.
+func expectDeniedLogin(
+    _ entries: [AuditRow], actor: String, reason: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(entries.count == 1, "entries: \(entries)", sourceLocation: sourceLocation)
+    guard let entry = entries.first else { return }
+    #expect(entry.action == "login", sourceLocation: sourceLocation)
+    #expect(entry.outcome == "denied", sourceLocation: sourceLocation)
+    #expect(entry.actor == actor, sourceLocation: sourceLocation)
+    #expect(entry.details.contains(reason), "details: \(entry.details)", sourceLocation: sourceLocation)
+    #expect(
+        !entry.isSealed, "a failed login has no MAC until the next authenticated action", sourceLocation: sourceLocation
+    )
 }

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+/// Every command against every role, from a permission table written out here (not read from the product).
+///
+/// Allowed: exit 0 and an `ok` audit entry by that user. Denied: exit 77 with
+/// "'USER' may not ACTION; it needs the role …", nothing changed, and one `denied`
+/// entry naming the user and the action.
+@Suite struct PermissionMatrixTests {
+    /// The roles in the order docvault names them in refusals.
+    static let roles = ["admin", "archivist", "approver", "compliance", "auditor", "staff"]
+
+    /// One command line and the roles that may run it; `{ref}`, `{input}` and `{role}` are filled in per run.
+    struct Row: CustomTestStringConvertible, Sendable {
+        let command: [String]
+        let action: String
+        let allowed: Set<String>
+
+        var testDescription: String { action }
+    }
+
+    static let documentReaders: Set<String> = ["archivist", "staff", "approver", "compliance"]
+    static let auditReaders: Set<String> = ["auditor", "compliance", "admin"]
+
+    static let table: [Row] = [
+        Row(
+            command: ["file", "{input}", "--category", "CL", "--year", "2024"], action: "file", allowed: ["archivist"]),
+        Row(command: ["get", "{ref}", "-o", "-"], action: "get", allowed: documentReaders),
+        Row(command: ["show", "{ref}"], action: "show", allowed: documentReaders.union(["auditor"])),
+        Row(command: ["list"], action: "list", allowed: documentReaders.union(["auditor"])),
+        Row(command: ["search", "--text", "matrix"], action: "search", allowed: documentReaders.union(["auditor"])),
+        Row(
+            command: ["user", "add", "new-{role}", "--role", "staff", "--key-file"], action: "user.add",
+            allowed: ["admin"]),
+        Row(command: ["user", "list"], action: "user.list", allowed: ["admin", "auditor"]),
+        Row(command: ["user", "show", "clerk"], action: "user.show", allowed: ["admin", "auditor"]),
+        Row(command: ["user", "roles", "clerk", "--set", "archivist,staff"], action: "user.roles", allowed: ["admin"]),
+        Row(command: ["user", "disable", "victim"], action: "user.disable", allowed: ["admin"]),
+        Row(command: ["user", "enable", "sleeper"], action: "user.enable", allowed: ["admin"]),
+        Row(command: ["passwd", "--key-file"], action: "passwd", allowed: Set(roles)),
+        Row(command: ["audit", "log"], action: "audit.log", allowed: auditReaders),
+        Row(command: ["audit", "verify"], action: "audit.verify", allowed: auditReaders),
+        Row(command: ["audit", "head"], action: "audit.head", allowed: auditReaders),
+    ]
+
+    /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.
+    static func vault() throws -> (Sandbox, String) {
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        for role in roles where role != "admin" { try sandbox.addUser(role, roles: role) }
+        try sandbox.addUser("victim", roles: "staff")
+        try sandbox.addUser("sleeper", roles: "staff")
+        #expect(try sandbox.run(as: "admin", ["user", "disable", "sleeper"]).status == 0)
+        let reference = try sandbox.fileOne(try sandbox.input("matrix.pdf", text: "matrix document"))
+        return (sandbox, reference)
+    }
+
+    @Test(arguments: table)
+    func everyRole(row: Row) throws {
+        let (sandbox, reference) = try Self.vault()
+        let input = try sandbox.input("new.pdf", text: "new document")
+        for role in Self.roles {
+            let command = row.command.map {
+                $0.replacingOccurrences(of: "{ref}", with: reference).replacingOccurrences(of: "{input}", with: input)
+                    .replacingOccurrences(of: "{role}", with: role)
+            }
+            if row.allowed.contains(role) {
+                let last = try sandbox.auditLog().last?.seq ?? 0
+                let result = try sandbox.run(as: role, command)
+                #expect(result.status == 0, "\(role) may \(row.action): \(result)")
+                let entries = try sandbox.auditEntries(after: last).filter { $0.action == row.action }
+                #expect(entries.count == 1, "\(role) \(row.action): \(entries)")
+                #expect(entries.first?.outcome == "ok")
+                #expect(entries.first?.actor == role)
+                if row.action == "get" { #expect(result.stdout == "matrix document") }
+            } else {
+                let needed = Self.roles.filter(row.allowed.contains).joined(separator: ", ")
+                let last = try sandbox.auditLog().last?.seq ?? 0
+                try sandbox.expectNoChange(audit: ["\(row.action):denied"]) {
+                    expectFailure(
+                        try sandbox.run(as: role, command), 77,
+                        ["'\(role)' may not \(row.action); it needs the role \(needed)"])
+                }
+                let entry = try #require(try sandbox.auditEntries(after: last).first)
+                #expect(entry.actor == role)
+                #expect(entry.isSealed)
+                #expect(entry.details.contains("may not \(row.action)"))
+            }
+        }
+    }
+
+    @Test func rolesAddUp() throws {
+        let (sandbox, reference) = try Self.vault()
+        try sandbox.addUser("mixed", roles: "auditor,staff")
+        #expect(try sandbox.run(as: "mixed", ["get", reference, "-o", "-"]).stdout == "matrix document")
+        #expect(try sandbox.run(as: "mixed", ["audit", "verify"]).status == 0)
+        let input = try sandbox.input("x.pdf", text: "x")
+        expectFailure(
+            try sandbox.run(as: "mixed", ["file", input, "--category", "CL", "--year", "2024"]), 77,
+            ["'mixed' may not file; it needs the role archivist"])
+    }
+
+    @Test func refusalComesBeforeTheCommandsOwnChecks() throws {
+        // A denied user learns nothing about references or users: the refusal is the same either way.
+        let (sandbox, _) = try Self.vault()
+        try sandbox.expectNoChange(audit: ["get:denied", "user.show:denied"]) {
+            expectFailure(
+                try sandbox.run(as: "auditor", ["get", "J001-CL-2024-D10-0999", "-o", "-"]), 77,
+                ["'auditor' may not get"])
+            expectFailure(
+                try sandbox.run(as: "staff", ["user", "show", "nobody"]), 77, ["'staff' may not user.show"])
+        }
+    }
+}
