@@ -201,8 +201,9 @@ let searchCommand = Command(
     })
 
 func requireNoPositionals(_ arguments: ParsedArguments) throws {
-    if let extra = arguments.positionals.first {
-        throw VaultError(.usage, "unexpected argument '\(extra)'; see --help")
+    // The value is not echoed: a misplaced argument may be a password typed on the command line.
+    if !arguments.positionals.isEmpty {
+        throw VaultError(.usage, "unexpected argument (not shown, it may be a secret); see --help")
     }
 }
 

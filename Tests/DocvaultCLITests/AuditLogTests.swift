@@ -108,7 +108,7 @@ import Testing
         (["--until", "2024-02-30"], "--until '2024-02-30' is not a date"),
         (["--outcome", "maybe"], "--outcome must be ok, denied or failed"),
         (["--json", "--csv"], "choose one of --json and --csv"),
-        (["extra"], "unexpected argument 'extra'"),
+        (["extra"], "unexpected argument (not shown"),
     ])
     func badFilterIsUsageError(arguments: [String], message: String) throws {
         let (sandbox, _) = try Self.vault()
@@ -142,13 +142,7 @@ import Testing
         #expect(excel.stdoutData.prefix(3) == Data([0xEF, 0xBB, 0xBF]))
     }
 
-    @Test(
-        .disabled(
-            """
-            bug: 'docvault audit log | head -1' (and list, user list) crash: Console.out uses FileHandle.write, \
-            which traps on EPIPE ("Fatal error: 'try!' expression unexpectedly raised an error ... Broken pipe", \
-            SIGILL with a backtrace) instead of exiting quietly
-            """))
+    @Test
     func closedOutputPipeDoesNotCrash() throws {
         let (sandbox, _) = try Self.vault()
         let binary = try #require(CLI.binary)

@@ -77,6 +77,7 @@ public enum AuditQueries {
             let result = try AuditVerifier.verify(session.database, key: session.auditKey, anchor: anchor)
             note.details.append("entries=\(result.entries)")
             note.details.append(result.firstBroken.map { "broken-at=\($0)" } ?? "intact")
+            if result.firstBroken != nil { note.outcome = .failed }
             return result
         }
     }

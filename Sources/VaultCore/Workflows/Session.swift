@@ -12,6 +12,8 @@ public struct AuditNote: Sendable {
     public var details: [String] = []
     /// Details that name customers (search terms); sealed under the field key.
     public var sensitive: [String] = []
+    /// The outcome to record when the action completes; a check that found a problem records `failed`.
+    public var outcome: AuditOutcome = .ok
 
     /// An empty note.
     public init() {}
@@ -154,7 +156,7 @@ public final class Session {
         do {
             return try database.writeTransaction {
                 let value = try body(&note)
-                try appendAudit(action: action.rawValue, target: target, outcome: .ok, note: note)
+                try appendAudit(action: action.rawValue, target: target, outcome: note.outcome, note: note)
                 return value
             }
         } catch {

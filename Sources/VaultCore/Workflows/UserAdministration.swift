@@ -102,35 +102,44 @@ public enum UserAdministration {
     /// Re-enables and re-keys admin `name` with the recovery code `init` printed.
     ///
     /// The code opens the recovery keyslot, which yields the master key; the admin
-    /// gets a new credential and is enabled. Logged as action `recover` by the
-    /// recovered admin with `via=recovery-code`; a wrong code is logged as a denied
-    /// `recover` by actor `recovery-code` and refused with exit 77.
+    /// gets a new credential and is enabled. Every attempt is logged as action
+    /// `recover` by actor `recovery-code`: a wrong code as an unsealed denial (exit 77),
+    /// a right code with a bad target as a sealed failure, success as a sealed `ok`.
     @discardableResult
     public static func recover(vault: Vault, code: String, name: String, credential: NewCredential) throws -> String? {
+        let actor = "recovery-code"
         guard let masterKey = try Session.openRecoverySlot(vault: vault, code: code) else {
             _ = try? vault.database.writeTransaction {
                 try AuditLog.append(
-                    vault.database, key: nil, at: Timestamp.now(), actor: "recovery-code", action: "recover",
-                    target: name, outcome: .denied,
-                    details: "reason=the recovery code does not open the recovery keyslot")
+                    vault.database, key: nil, at: Timestamp.now(), actor: actor, action: "recover", target: name,
+                    outcome: .denied, details: "reason=the recovery code does not open the recovery keyslot")
             }
             throw VaultError.denied("the recovery code does not open this vault's recovery keyslot")
         }
-        let user = try existing(name, vault.database)
-        guard user.roles.contains(Role.admin.rawValue) else {
-            throw VaultError.usage("the recovery code re-keys admins only; '\(name)' is not an admin")
+        let auditKey = try HKDF.deriveKey(
+            .sha256, inputKey: masterKey, salt: vault.meta.vaultID, info: KeyLabels.audit, length: 32)
+        let details = credentialNote(credential).details + ["via=recovery-code"]
+        func log(_ outcome: AuditOutcome, _ extra: [String]) throws {
+            try AuditLog.append(
+                vault.database, key: auditKey, at: Timestamp.now(), actor: actor, action: "recover", target: name,
+                outcome: outcome, details: (details + extra).joined(separator: "; "))
         }
-        let keys = try KeyRing(
-            masterKey: masterKey, vaultID: vault.meta.vaultID, wrappedKeys: try VaultKeyTable.all(vault.database))
-        let session = try Session(vault: vault, actor: user, keys: keys, masterKey: masterKey)
-        return try vault.database.writeTransaction {
-            try UserTable.setDisabled(vault.database, id: user.id, at: nil)
-            let path = try issue(
-                credential, to: name, userID: user.id, masterKey: masterKey, vault: vault, replacing: true)
-            var note = credentialNote(credential)
-            note.details.append("via=recovery-code")
-            try session.appendAudit(action: "recover", target: name, outcome: .ok, note: note)
-            return path
+        do {
+            return try vault.database.writeTransaction {
+                let user = try existing(name, vault.database)
+                guard user.roles.contains(Role.admin.rawValue) else {
+                    throw VaultError.usage("the recovery code re-keys admins only; '\(name)' is not an admin")
+                }
+                try UserTable.setDisabled(vault.database, id: user.id, at: nil)
+                let path = try issue(
+                    credential, to: name, userID: user.id, masterKey: masterKey, vault: vault, replacing: true)
+                try log(.ok, [])
+                return path
+            }
+        } catch {
+            let reason = (error as? VaultError)?.message ?? "\(type(of: error))"
+            _ = try? vault.database.writeTransaction { try log(.failed, ["reason=\(reason)"]) }
+            throw error
         }
     }
 
