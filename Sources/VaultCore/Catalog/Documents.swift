@@ -121,22 +121,15 @@ enum DocumentTable {
     }
 
     static func matching(_ db: Database, _ filter: DocumentFilter) throws -> [DocumentRow] {
-        var clauses: [String] = []
-        var bindings: [any SQLBindable] = []
-        func add(_ clause: String, _ value: (any SQLBindable)?) {
-            guard let value else { return }
-            clauses.append(clause)
-            bindings.append(value)
-        }
-        add("category = ?", filter.category)
-        add("year = ?", filter.year)
-        add("doc_type = ?", filter.docType)
-        add("policy_no = ?", filter.policyNo)
-        add("claim_no = ?", filter.claimNo)
-        add("customer_name_index = ?", filter.customerNameIndex)
-        add("customer_id_index = ?", filter.customerIDIndex)
-        let whereClause = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-        return try db.query("SELECT * FROM documents\(whereClause) ORDER BY category, year, item_no", bindings)
+        var clause = WhereClause()
+        clause.add("category = ?", filter.category)
+        clause.add("year = ?", filter.year)
+        clause.add("doc_type = ?", filter.docType)
+        clause.add("policy_no = ?", filter.policyNo)
+        clause.add("claim_no = ?", filter.claimNo)
+        clause.add("customer_name_index = ?", filter.customerNameIndex)
+        clause.add("customer_id_index = ?", filter.customerIDIndex)
+        return try db.query("SELECT * FROM documents\(clause.sql) ORDER BY category, year, item_no", clause.bindings)
             .map(DocumentRow.init(row:))
     }
 }

@@ -18,6 +18,8 @@ public struct Migrator: Sendable {
     ///
     /// Throws ``MigrationError/newerThanSoftware(_:)`` for a database written by a newer release.
     public func migrate(_ database: Database) throws {
+        // Most opens find the schema current; only then is a write lock worth taking.
+        if try database.userVersion() == latestVersion { return }
         try database.writeTransaction {
             let current = try database.userVersion()
             guard current <= latestVersion else { throw MigrationError.newerThanSoftware(current) }

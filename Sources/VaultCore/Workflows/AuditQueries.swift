@@ -38,22 +38,15 @@ public enum AuditQueries {
         var note = AuditNote()
         note.details = describe(filter)
         return try session.perform(.auditLog, note: note) { note in
-            var clauses: [String] = []
-            var bindings: [any SQLBindable] = []
-            func add(_ clause: String, _ value: (any SQLBindable)?) {
-                guard let value else { return }
-                clauses.append(clause)
-                bindings.append(value)
-            }
-            add("actor = ?", filter.user)
-            add("target = ? COLLATE NOCASE", filter.target)
-            add("action = ?", filter.action)
-            add("outcome = ?", filter.outcome?.rawValue)
-            add("at >= ?", filter.since)
-            add("substr(at, 1, length(?)) <= ?", filter.until)
-            if let until = filter.until { bindings.append(until) }
-            let whereClause = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-            let rows = try session.database.query("SELECT * FROM audit_log\(whereClause) ORDER BY seq", bindings)
+            var clause = WhereClause()
+            clause.add("actor = ?", filter.user)
+            clause.add("target = ? COLLATE NOCASE", filter.target)
+            clause.add("action = ?", filter.action)
+            clause.add("outcome = ?", filter.outcome?.rawValue)
+            clause.add("at >= ?", filter.since)
+            clause.add("substr(at, 1, length(?)) <= ?", filter.until, repeated: 2)
+            let rows = try session.database.query(
+                "SELECT * FROM audit_log\(clause.sql) ORDER BY seq", clause.bindings)
             let records = try rows.map { row -> AuditRecord in
                 let entry = AuditEntry(row: row)
                 return AuditRecord(

@@ -32,4 +32,15 @@ enum KeyslotCrypto {
         else { return nil }
         return master
     }
+
+    /// Inserts a keyslot of `kind` for `user` that wraps `masterKey` under `kek`.
+    static func insertSlot(
+        _ db: Database, userID: Int?, user: String, kind: String, salt: [UInt8], scrypt: ScryptParameters?,
+        kek: SecretBytes, masterKey: SecretBytes, vaultID: [UInt8], createdAt: String
+    ) throws {
+        try KeyslotTable.insert(
+            db, userID: userID, kind: kind, salt: salt, scrypt: scrypt,
+            wrapped: try wrap(masterKey: masterKey, kek: kek, vaultID: vaultID, kind: kind, user: user),
+            createdAt: createdAt)
+    }
 }

@@ -159,13 +159,11 @@ public enum UserAdministration {
         case .password(let password):
             try checkPassword(password)
             let salt = try SecureRandom.bytes(count: 32)
-            let kek = try KeyslotCrypto.passwordKEK(password: password, salt: salt, parameters: .standard)
             if replacing { try KeyslotTable.delete(db, userID: userID, kind: "password") }
-            try KeyslotTable.insert(
-                db, userID: userID, kind: "password", salt: salt, scrypt: .standard,
-                wrapped: try KeyslotCrypto.wrap(
-                    masterKey: masterKey, kek: kek, vaultID: vaultID, kind: "password", user: name),
-                createdAt: now)
+            try KeyslotCrypto.insertSlot(
+                db, userID: userID, user: name, kind: "password", salt: salt, scrypt: .standard,
+                kek: try KeyslotCrypto.passwordKEK(password: password, salt: salt, parameters: .standard),
+                masterKey: masterKey, vaultID: vaultID, createdAt: now)
             return nil
         case .keyFile:
             let path = vault.location.keyFilePath(for: name)
@@ -179,12 +177,10 @@ public enum UserAdministration {
             do {
                 let salt = try SecureRandom.bytes(count: 32)
                 if replacing { try KeyslotTable.delete(db, userID: userID, kind: "keyfile") }
-                try KeyslotTable.insert(
-                    db, userID: userID, kind: "keyfile", salt: salt, scrypt: nil,
-                    wrapped: try KeyslotCrypto.wrap(
-                        masterKey: masterKey, kek: try KeyslotCrypto.keyfileKEK(secret: secret, salt: salt),
-                        vaultID: vaultID, kind: "keyfile", user: name),
-                    createdAt: now)
+                try KeyslotCrypto.insertSlot(
+                    db, userID: userID, user: name, kind: "keyfile", salt: salt, scrypt: nil,
+                    kek: try KeyslotCrypto.keyfileKEK(secret: secret, salt: salt), masterKey: masterKey,
+                    vaultID: vaultID, createdAt: now)
                 guard rename(temporary, path) == 0 else {
                     throw VaultError.failure("cannot move the new key file into \(path)")
                 }

@@ -61,30 +61,24 @@ public enum VaultSetup {
                 try CategoryTable.seed(database)
                 let userID = try UserTable.insert(database, name: admin, roles: ["admin"], createdAt: now)
                 let keySalt = try SecureRandom.bytes(count: 32)
-                try KeyslotTable.insert(
-                    database, userID: userID, kind: "keyfile", salt: keySalt, scrypt: nil,
-                    wrapped: try KeyslotCrypto.wrap(
-                        masterKey: masterKey, kek: try KeyslotCrypto.keyfileKEK(secret: keySecret, salt: keySalt),
-                        vaultID: vaultID, kind: "keyfile", user: admin),
-                    createdAt: now)
+                try KeyslotCrypto.insertSlot(
+                    database, userID: userID, user: admin, kind: "keyfile", salt: keySalt, scrypt: nil,
+                    kek: try KeyslotCrypto.keyfileKEK(secret: keySecret, salt: keySalt), masterKey: masterKey,
+                    vaultID: vaultID, createdAt: now)
                 if let password {
                     let salt = try SecureRandom.bytes(count: 32)
-                    let kek = try KeyslotCrypto.passwordKEK(
-                        password: password, salt: salt, parameters: passwordParameters)
-                    try KeyslotTable.insert(
-                        database, userID: userID, kind: "password", salt: salt, scrypt: passwordParameters,
-                        wrapped: try KeyslotCrypto.wrap(
-                            masterKey: masterKey, kek: kek, vaultID: vaultID, kind: "password", user: admin),
-                        createdAt: now)
+                    try KeyslotCrypto.insertSlot(
+                        database, userID: userID, user: admin, kind: "password", salt: salt,
+                        scrypt: passwordParameters,
+                        kek: try KeyslotCrypto.passwordKEK(
+                            password: password, salt: salt, parameters: passwordParameters),
+                        masterKey: masterKey, vaultID: vaultID, createdAt: now)
                 }
                 let recoverySalt = try SecureRandom.bytes(count: 32)
-                try KeyslotTable.insert(
-                    database, userID: nil, kind: "recovery", salt: recoverySalt, scrypt: nil,
-                    wrapped: try KeyslotCrypto.wrap(
-                        masterKey: masterKey,
-                        kek: try KeyslotCrypto.recoveryKEK(code: recoverySecret, salt: recoverySalt),
-                        vaultID: vaultID, kind: "recovery", user: ""),
-                    createdAt: now)
+                try KeyslotCrypto.insertSlot(
+                    database, userID: nil, user: "", kind: "recovery", salt: recoverySalt, scrypt: nil,
+                    kek: try KeyslotCrypto.recoveryKEK(code: recoverySecret, salt: recoverySalt), masterKey: masterKey,
+                    vaultID: vaultID, createdAt: now)
                 try KeyRing.createInitialKeys(database, masterKey: masterKey, vaultID: vaultID, now: now)
             }
             try database.checkpoint()
