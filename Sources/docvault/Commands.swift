@@ -5,9 +5,7 @@ import VaultCore
 let commands: [Command] = [
     initCommand, fileCommand, getCommand, showCommand, listCommand, searchCommand, userAddCommand, userListCommand,
     userShowCommand, userRolesCommand, userDisableCommand, userEnableCommand, passwdCommand, recoverCommand,
-    auditLogCommand, auditVerifyCommand, auditHeadCommand, borrowRequestCommand, borrowApproveCommand,
-    borrowDenyCommand, borrowReturnCommand, borrowRenewCommand, borrowRevokeCommand, borrowListCommand,
-    borrowShowCommand, demoCommand,
+    auditLogCommand, auditVerifyCommand, auditHeadCommand, demoCommand,
 ]
 
 let initCommand = Command(
