@@ -5,7 +5,9 @@ import VaultCore
 let commands: [Command] = [
     initCommand, fileCommand, getCommand, showCommand, listCommand, searchCommand, userAddCommand, userListCommand,
     userShowCommand, userRolesCommand, userDisableCommand, userEnableCommand, passwdCommand, recoverCommand,
-    auditLogCommand, auditVerifyCommand, auditHeadCommand, demoCommand,
+    auditLogCommand, auditVerifyCommand, auditHeadCommand, borrowRequestCommand, borrowApproveCommand,
+    borrowDenyCommand, borrowReturnCommand, borrowRenewCommand, borrowRevokeCommand, borrowListCommand,
+    borrowShowCommand, demoCommand,
 ]
 
 let initCommand = Command(

@@ -3,7 +3,7 @@
 /// FileFormat.md describes every table that holds key material or sealed fields.
 public enum CatalogSchema {
     /// The migrations, in order; never edit a released one, add a new one.
-    public static let migrator = Migrator(migrations: [version1, version2])
+    public static let migrator = Migrator(migrations: [version1, version2, version3])
 
     static let version1 = """
         CREATE TABLE vault_meta (
@@ -103,5 +103,39 @@ public enum CatalogSchema {
         CREATE INDEX audit_by_actor ON audit_log(actor);
         CREATE INDEX audit_by_target ON audit_log(target);
         CREATE INDEX audit_pending ON audit_log(seq) WHERE mac IS NULL;
+        """
+
+    /// Version 3: the borrowing register (FileFormat.md, "Loans").
+    static let version3 = """
+        CREATE TABLE loans (
+            id INTEGER PRIMARY KEY,
+            requester TEXT NOT NULL,
+            purpose_sealed BLOB NOT NULL,
+            scope TEXT NOT NULL,
+            requested_days INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('requested', 'active', 'returned', 'denied', 'revoked')),
+            requested_at TEXT NOT NULL,
+            decided_by TEXT,
+            decided_at TEXT,
+            due_at TEXT,
+            renewal_days INTEGER,
+            returned_by TEXT,
+            returned_at TEXT,
+            closed_by TEXT,
+            closed_at TEXT,
+            reason_sealed BLOB
+        );
+        CREATE TABLE loan_items (
+            loan_id INTEGER NOT NULL REFERENCES loans(id),
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            PRIMARY KEY (loan_id, document_id)
+        );
+        CREATE INDEX loans_by_requester ON loans(requester, status);
+        CREATE INDEX loan_items_by_document ON loan_items(document_id);
+        CREATE TABLE vault_settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        INSERT INTO vault_settings (name, value) VALUES ('loan.default_days', '7'), ('loan.max_days', '30');
         """
 }

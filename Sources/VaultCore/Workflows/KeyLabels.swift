@@ -4,6 +4,11 @@ enum KeyLabels {
     static let recoverySlot = Array("docvault/v1/keyslot/recovery".utf8)
     static let audit = Array("docvault/v1/audit".utf8)
 
+    /// AAD of a loan's sealed purpose or reason.
+    static func loanAAD(vaultID: [UInt8], loanID: Int, field: String) -> [UInt8] {
+        Array("docvault/v1/loan".utf8) + [0] + vaultID + bigEndianBytes(UInt64(loanID)) + Array(field.utf8)
+    }
+
     /// AAD of an audit entry's sealed sensitive details.
     static func auditAAD(vaultID: [UInt8], seq: Int) -> [UInt8] {
         Array("docvault/v1/audit".utf8) + [0] + vaultID + bigEndianBytes(UInt64(seq))

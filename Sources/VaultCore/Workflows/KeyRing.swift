@@ -127,6 +127,22 @@ final class KeyRing {
         }
     }
 
+    /// Seals a loan's free text (purpose, reason), bound to the loan and the field.
+    func sealLoan(_ text: String, loanID: Int, field: String) throws -> [UInt8] {
+        try fieldSeal.seal(Array(text.utf8), aad: KeyLabels.loanAAD(vaultID: vaultID, loanID: loanID, field: field))
+    }
+
+    /// Opens a loan's sealed text.
+    func openLoan(_ sealed: [UInt8], loanID: Int, field: String) throws -> String {
+        do {
+            let aad = KeyLabels.loanAAD(vaultID: vaultID, loanID: loanID, field: field)
+            return String(decoding: try fieldSeal.open(sealed, aad: aad), as: UTF8.self)
+        } catch {
+            throw VaultError.dataError(
+                "loan \(loanID)'s sealed \(field) failed authentication; the register was altered")
+        }
+    }
+
     /// The blind index of a value: HMAC-SHA-256 over the field name and the normalised value.
     func blindIndex(_ value: String?, field: String) throws -> [UInt8]? {
         guard let value else { return nil }

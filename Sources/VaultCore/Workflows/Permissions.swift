@@ -45,12 +45,21 @@ public enum Action: String, CaseIterable, Sendable {
     case auditLog = "audit.log"
     case auditVerify = "audit.verify"
     case auditHead = "audit.head"
+    case borrowRequest = "borrow.request"
+    case borrowApprove = "borrow.approve"
+    case borrowDeny = "borrow.deny"
+    case borrowReturn = "borrow.return"
+    case borrowRenew = "borrow.renew"
+    case borrowRevoke = "borrow.revoke"
+    case borrowList = "borrow.list"
+    case borrowShow = "borrow.show"
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
 ///
-/// Reading content (`get`) is for roles that work with documents; the admin role
-/// gives no content or catalogue access; auditors read the log, not the files.
+/// Reading content (`get`) is for roles that work with documents, and only through
+/// an active loan (``Borrowing``); the admin role gives no content or catalogue
+/// access; auditors read the log and the registers, not the files.
 public enum Permissions {
     /// Which roles may take each action.
     public static let table: [Action: Set<Role>] = [
@@ -69,7 +78,18 @@ public enum Permissions {
         .auditLog: [.auditor, .compliance, .admin],
         .auditVerify: [.auditor, .compliance, .admin],
         .auditHead: [.auditor, .compliance, .admin],
+        .borrowRequest: [.archivist, .staff, .approver, .compliance],
+        .borrowApprove: [.approver],
+        .borrowDeny: [.approver],
+        .borrowReturn: [.archivist, .staff, .approver, .compliance],
+        .borrowRenew: [.archivist, .staff, .approver, .compliance],
+        .borrowRevoke: [.approver, .admin],
+        .borrowList: Set(Role.allCases),
+        .borrowShow: Set(Role.allCases),
     ]
+
+    /// Roles that see the whole borrowing register; others see only their own loans.
+    public static let registerReaders: Set<Role> = [.archivist, .approver, .compliance, .auditor, .admin]
 
     /// Whether someone holding `roles` may take `action`.
     public static func allows(_ roles: [Role], _ action: Action) -> Bool {

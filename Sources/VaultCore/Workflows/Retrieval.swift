@@ -20,8 +20,10 @@ public enum Retrieval {
     ///
     /// A blob that is missing, truncated, extended, swapped with another document's or
     /// altered in any byte fails with one data error (65) and leaves no output file.
-    /// The get is logged in the transaction that wraps the decryption; `progress`
-    /// receives bytes done and the document's size.
+    /// Only the borrower of an active, unexpired loan that covers the document may
+    /// get it, whatever their role; a refusal names why (no loan, pending, expired,
+    /// revoked) and is logged. The get is logged with its loan id in the transaction
+    /// that wraps the decryption; `progress` receives bytes done and the document's size.
     @discardableResult
     public static func get(
         _ reference: String, to destination: OutputDestination, session: Session,
@@ -35,7 +37,9 @@ public enum Retrieval {
         }
         return try session.perform(.get, target: reference.uppercased(), note: note) { note in
             let row = try CatalogQueries.row(reference, session: session)
+            let loan = try Borrowing.requireLoan(documentID: row.id, reference: row.reference, session: session)
             let details = try DocumentDetails.open(row, keys: session.keys)
+            note.details.append("loan=\(loan)")
             note.details.append("size=\(row.size)")
             let path = try deliver(row, details: details, to: destination, session: session) {
                 progress?($0, row.size)

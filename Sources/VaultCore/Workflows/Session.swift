@@ -1,3 +1,5 @@
+import Foundation
+
 /// How an actor proves who they are.
 public enum Credential {
     /// A key file at a path.
@@ -32,6 +34,11 @@ public final class Session {
     let keys: KeyRing
     let masterKey: SecretBytes
     let auditKey: SecretBytes
+    /// The time source; tests replace it to move through due dates without sleeping.
+    public var clock: @Sendable () -> Date = { Date() }
+
+    /// The current time by ``clock``.
+    public func now() -> Date { clock() }
 
     init(vault: Vault, actor: UserRecord, keys: KeyRing, masterKey: SecretBytes) throws {
         self.vault = vault
@@ -180,7 +187,7 @@ public final class Session {
     func appendAudit(action: String, target: String, outcome: AuditOutcome, note: AuditNote) throws {
         let sensitive = note.sensitive
         try AuditLog.append(
-            database, key: auditKey, at: Timestamp.now(), actor: actor.name, action: action, target: target,
+            database, key: auditKey, at: Timestamp.format(now()), actor: actor.name, action: action, target: target,
             outcome: outcome, details: note.details.joined(separator: "; "),
             sensitive: sensitive.isEmpty
                 ? nil

@@ -3,11 +3,22 @@ import Foundation
 /// ISO 8601 times and dates as the vault stores them (UTC, second precision).
 public enum Timestamp {
     /// The current time in UTC, such as `2026-11-24T10:52:31Z`.
-    public static func now() -> String {
+    public static func now() -> String { format(Date()) }
+
+    /// `date` as the vault stores times.
+    public static func format(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date())
+        return formatter.string(from: date)
+    }
+
+    /// Parses a stored time; nil when malformed.
+    public static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
     }
 
     /// Whether `text` is a real calendar date written `YYYY-MM-DD` with a year in 1900…2100.

@@ -70,13 +70,15 @@ public enum UserAdministration {
         }
     }
 
-    /// Disables `name`: their credentials stop opening the vault at once.
+    /// Disables `name`: their credentials stop opening the vault at once and their loans are revoked.
     public static func disable(name: String, session: Session) throws {
-        try session.perform(.userDisable, target: name) { _ in
+        try session.perform(.userDisable, target: name) { note in
             let user = try existing(name, session.database)
             guard user.disabledAt == nil else { throw VaultError.failure("user '\(name)' is already disabled") }
             if user.roles.contains(Role.admin.rawValue) { try requireAnotherAdmin(besides: user, session.database) }
             try UserTable.setDisabled(session.database, id: user.id, at: Timestamp.now())
+            let revoked = try Borrowing.revokeAll(of: user.name, session: session)
+            note.details.append("loans-revoked=\(revoked)")
         }
     }
 

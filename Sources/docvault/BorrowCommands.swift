@@ -1,0 +1,154 @@
+import Foundation
+import VaultCore
+
+let borrowRequestCommand = Command(
+    name: "borrow request", abstract: "Ask to borrow documents; an approver must approve before you can get them.",
+    usage:
+        "borrow request (<ref>... | --policy <no> | --claim <no> | --customer-id <id>) --purpose <text> [--days <n>]",
+    discussion: "A policy, claim or customer covers the documents filed under it now; the request lists them.",
+    options: actorOptions + [
+        .value("--policy", name: "no", help: "Every document of this policy."),
+        .value("--claim", name: "no", help: "Every document of this claim."),
+        .value("--customer-id", name: "id", help: "Every document of this customer."),
+        .value("--purpose", name: "text", help: "Why you need them (kept sealed in the register)."),
+        .value("--days", name: "n", help: "How long (default 7, at most 30)."),
+    ],
+    run: { arguments, context in
+        var scopes: [LoanScope] = []
+        if !arguments.positionals.isEmpty { scopes.append(.references(arguments.positionals)) }
+        if let policy = arguments.value("--policy") { scopes.append(.policy(policy)) }
+        if let claim = arguments.value("--claim") { scopes.append(.claim(claim)) }
+        if let id = arguments.value("--customer-id") { scopes.append(.customerID(id)) }
+        guard scopes.count == 1, let scope = scopes.first else {
+            throw VaultError(.usage, "name the documents one way: REF..., --policy, --claim or --customer-id")
+        }
+        guard let purpose = arguments.value("--purpose") else {
+            throw VaultError(.usage, "borrow request needs --purpose TEXT")
+        }
+        let loan = try Borrowing.request(
+            scope: scope, purpose: purpose, days: try arguments.integer("--days"),
+            session: try context.session(arguments))
+        Console.out(
+            "Loan \(loan.id) requested for \(loan.items.count) document(s): \(loan.items.joined(separator: ", "))")
+        Console.out("An approver other than you must run: docvault borrow approve \(loan.id)")
+    })
+
+let borrowApproveCommand = Command(
+    name: "borrow approve", abstract: "Approve a loan request or renewal (approver, not your own).",
+    usage: "borrow approve <loan> [--days <n>]", discussion: nil,
+    options: actorOptions + [.value("--days", name: "n", help: "Loan period (default: as requested).")],
+    run: { arguments, context in
+        let loan = try Borrowing.approve(
+            try loanID(arguments), days: try arguments.integer("--days"), session: try context.session(arguments))
+        Console.out("Loan \(loan.id) approved for \(loan.requester); due \(loan.dueAt ?? "-").")
+    })
+
+let borrowDenyCommand = Command(
+    name: "borrow deny", abstract: "Deny a loan request or renewal with a reason (approver).",
+    usage: "borrow deny <loan> --reason <text>", discussion: nil,
+    options: actorOptions + [.value("--reason", name: "text", help: "Why (kept sealed in the register).")],
+    run: { arguments, context in
+        guard let reason = arguments.value("--reason") else {
+            throw VaultError(.usage, "borrow deny needs --reason TEXT")
+        }
+        let loan = try Borrowing.deny(try loanID(arguments), reason: reason, session: try context.session(arguments))
+        Console.out("Loan \(loan.id): denied.")
+    })
+
+let borrowReturnCommand = Command(
+    name: "borrow return", abstract: "Record that a loan came back (the borrower, or an archivist).",
+    usage: "borrow return <loan>", discussion: nil, options: actorOptions,
+    run: { arguments, context in
+        let loan = try Borrowing.returnLoan(try loanID(arguments), session: try context.session(arguments))
+        Console.out("Loan \(loan.id) returned at \(loan.returnedAt ?? "-").")
+    })
+
+let borrowRenewCommand = Command(
+    name: "borrow renew", abstract: "Ask to extend your loan; an approver must approve the renewal.",
+    usage: "borrow renew <loan> --days <n>", discussion: nil,
+    options: actorOptions + [.value("--days", name: "n", help: "Days to add to the due date.")],
+    run: { arguments, context in
+        guard let days = try arguments.integer("--days") else {
+            throw VaultError(.usage, "borrow renew needs --days N")
+        }
+        let loan = try Borrowing.renew(try loanID(arguments), days: days, session: try context.session(arguments))
+        Console.out(
+            "Loan \(loan.id): renewal by \(days) days requested; an approver must run: docvault borrow approve \(loan.id)"
+        )
+    })
+
+let borrowRevokeCommand = Command(
+    name: "borrow revoke", abstract: "End a request or loan at once (approver, admin).",
+    usage: "borrow revoke <loan> --reason <text>", discussion: nil,
+    options: actorOptions + [.value("--reason", name: "text", help: "Why (kept sealed in the register).")],
+    run: { arguments, context in
+        guard let reason = arguments.value("--reason") else {
+            throw VaultError(.usage, "borrow revoke needs --reason TEXT")
+        }
+        let loan = try Borrowing.revoke(try loanID(arguments), reason: reason, session: try context.session(arguments))
+        Console.out("Loan \(loan.id): revoked.")
+    })
+
+let borrowListCommand = Command(
+    name: "borrow list", abstract: "The borrowing register (staff see their own loans).",
+    usage: "borrow list [--mine] [--status <s>] [--borrower <u>] [--json|--csv [--excel]]",
+    discussion: "Statuses: requested, active, overdue, returned, denied, revoked.",
+    options: actorOptions + [
+        .flag("--mine", help: "Only your own loans."),
+        .value("--status", name: "s", help: "Only this status."),
+        .value("--borrower", name: "u", help: "Only this borrower's loans."),
+    ] + listingOptions,
+    run: { arguments, context in
+        try requireNoPositionals(arguments)
+        let format = try ListingFormat.from(arguments)
+        var filter = LoanFilter()
+        filter.mine = arguments.has("--mine")
+        filter.status = arguments.value("--status")
+        filter.user = arguments.value("--borrower")
+        let loans = try Borrowing.list(filter, session: try context.session(arguments))
+        // Columns follow the paper borrowing form: borrower, unit/role, date, items, purpose, due, returned, approver.
+        let headers = [
+            "loan", "borrower", "role", "requested", "items", "purpose", "due", "returned", "approver", "status",
+        ]
+        let rows = loans.map { l in
+            [
+                String(l.id), l.requester, l.requesterRoles.joined(separator: ","), l.requestedAt,
+                l.items.joined(separator: " "), l.purpose, l.dueAt ?? "", l.returnedAt ?? "", l.decidedBy ?? "",
+                l.status,
+            ]
+        }
+        printRows(loans, headers: headers, rows: rows, format: format)
+    })
+
+let borrowShowCommand = Command(
+    name: "borrow show", abstract: "One loan of the register.", usage: "borrow show <loan> [--json]", discussion: nil,
+    options: actorOptions + [.flag("--json", help: "Print one JSON object.")],
+    run: { arguments, context in
+        let loan = try Borrowing.show(try loanID(arguments), session: try context.session(arguments))
+        if arguments.has("--json") {
+            Console.out(try Render.json(loan))
+            return
+        }
+        let fields: [(String, String?)] = [
+            ("Loan", String(loan.id)), ("Status", loan.status), ("Borrower", loan.requester),
+            ("Role", loan.requesterRoles.joined(separator: ", ")), ("Purpose", loan.purpose), ("Scope", loan.scope),
+            ("Items", loan.items.joined(separator: ", ")),
+            ("Requested", "\(loan.requestedAt) for \(loan.requestedDays) days"),
+            ("Decided", loan.decidedBy.map { "\(loan.decidedAt ?? "") by \($0)" }), ("Due", loan.dueAt),
+            ("Renewal", loan.renewalDays.map { "\($0) days requested" }),
+            ("Returned", loan.returnedBy.map { "\(loan.returnedAt ?? "") by \($0)" }),
+            ("Closed", loan.closedBy.map { "\(loan.closedAt ?? "") by \($0)" }), ("Reason", loan.reason),
+        ]
+        for (label, value) in fields {
+            guard let value else { continue }
+            Console.out(label.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + Render.singleLine(value))
+        }
+    })
+
+/// The single LOAN argument as a number.
+func loanID(_ arguments: ParsedArguments) throws -> Int {
+    guard arguments.positionals.count == 1, let id = Int(arguments.positionals[0]), id > 0 else {
+        throw VaultError(.usage, "give exactly one loan number, as 'docvault borrow list' shows")
+    }
+    return id
+}
