@@ -31,9 +31,10 @@ let demoCommand = Command(
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
 
-        step("1b. The admin adds an archivist and an auditor (docvault user add …); admins read no content")
+        step("1b. The admin adds an archivist, an approver and an auditor (docvault user add …); admins read no content")
         try UserAdministration.add(name: "wang", roles: [.archivist, .staff], credential: .keyFile, session: admin)
         try UserAdministration.add(name: "li", roles: [.auditor], credential: .keyFile, session: admin)
+        try UserAdministration.add(name: "zhao", roles: [.approver], credential: .keyFile, session: admin)
         for user in try UserAdministration.list(session: admin) {
             Console.out(
                 "\(user.name.padding(toLength: 6, withPad: " ", startingAt: 0)) \(user.roles.joined(separator: ","))")
@@ -76,12 +77,33 @@ let demoCommand = Command(
         Console.out(
             "title \(details.title ?? ""), customer \(details.customerName ?? ""), claim \(details.claimNo ?? "")")
         Console.out("sha256 \(details.sha256)")
-        step("8. docvault get \(references[1]) -o \(work)/out.txt  (written only after every chunk authenticates)")
+        step("8. Reading content needs a loan: docvault get without one is refused")
+        do {
+            try Retrieval.get(references[1], to: .file(work + "/early.txt", overwrite: false), session: session)
+        } catch let error as VaultError {
+            Console.out("wang: refused (exit \(error.exitCode)): \(error.message)")
+        }
+        step("8b. docvault borrow request --claim C2024-0031 --purpose …, then another person approves")
+        let loan = try Borrowing.request(
+            scope: .claim("C2024-0031"), purpose: "理赔复核 claim review", days: 3, session: session)
+        Console.out("loan \(loan.id) requested by wang for \(loan.items.joined(separator: ", "))")
+        do {
+            _ = try Borrowing.approve(loan.id, days: nil, session: session)
+        } catch let error as VaultError {
+            Console.out("wang approves his own loan: refused (exit \(error.exitCode))")
+        }
+        let approver = try Session.open(
+            vault: vault, userName: "zhao", credential: .keyFile(location.keyFilePath(for: "zhao")))
+        let approved = try Borrowing.approve(loan.id, days: nil, session: approver)
+        Console.out("zhao approves loan \(approved.id); due \(approved.dueAt ?? "-")")
+        step("8c. docvault get \(references[1]) -o \(work)/out.txt  (written only after every chunk authenticates)")
         try Retrieval.get(references[1], to: .file(work + "/out.txt", overwrite: false), session: session)
         let original = try String(contentsOfFile: work + "/claim-C2024-0031.txt", encoding: .utf8)
         let restored = try String(contentsOfFile: work + "/out.txt", encoding: .utf8)
         Console.out(restored == original ? "retrieved content matches the original" : "MISMATCH")
         guard restored == original else { throw VaultError(.dataError, "demo retrieval did not match the original") }
+        let returned = try Borrowing.returnLoan(loan.id, session: session)
+        Console.out("docvault borrow return \(returned.id): \(returned.status)")
         step("9. What a thief with only catalog.sqlite sees")
         let catalog = try Data(contentsOf: URL(fileURLWithPath: location.catalogPath))
         let walPath = location.catalogPath + "-wal"
