@@ -24,7 +24,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "docvault",
-            dependencies: ["VaultCore"]
+            dependencies: ["VaultCore"],
+            // Debug builds (what `swift test` runs) let tests move the clock forward; release builds cannot.
+            swiftSettings: [.define("DOCVAULT_TEST_CLOCK", .when(configuration: .debug))]
         ),
         .executableTarget(
             name: "docvault-bench",

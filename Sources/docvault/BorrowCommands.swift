@@ -11,7 +11,7 @@ let borrowRequestCommand = Command(
         .value("--claim", name: "no", help: "Every document of this claim."),
         .value("--customer-id", name: "id", help: "Every document of this customer."),
         .value("--purpose", name: "text", help: "Why you need them (kept sealed in the register)."),
-        .value("--days", name: "n", help: "How long (default 7, at most 30)."),
+        .value("--days", name: "n", help: "How long (default 7, at most 30, unless the vault says otherwise)."),
     ],
     run: { arguments, context in
         var scopes: [LoanScope] = []
@@ -90,13 +90,14 @@ let borrowRevokeCommand = Command(
     })
 
 let borrowListCommand = Command(
-    name: "borrow list", abstract: "The borrowing register (staff see their own loans).",
-    usage: "borrow list [--mine] [--status <s>] [--borrower <u>] [--json|--csv [--excel]]",
-    discussion: "Statuses: requested, active, overdue, returned, denied, revoked.",
-    options: actorOptions + [
+    name: "borrow list", abstract: "The borrowing register (staff see only their own loans).",
+    usage: "borrow list [--mine] [--status <s>] [--user <u>] [--json|--csv [--excel]]",
+    discussion:
+        "Statuses: requested, active, overdue, returned, denied, revoked. --actor names who is acting, since --user filters.",
+    options: auditActorOptions + [
         .flag("--mine", help: "Only your own loans."),
         .value("--status", name: "s", help: "Only this status."),
-        .value("--borrower", name: "u", help: "Only this borrower's loans."),
+        .value("--user", name: "u", help: "Only this borrower's loans."),
     ] + listingOptions,
     run: { arguments, context in
         try requireNoPositionals(arguments)
@@ -104,8 +105,8 @@ let borrowListCommand = Command(
         var filter = LoanFilter()
         filter.mine = arguments.has("--mine")
         filter.status = arguments.value("--status")
-        filter.user = arguments.value("--borrower")
-        let loans = try Borrowing.list(filter, session: try context.session(arguments))
+        filter.user = arguments.value("--user")
+        let loans = try BorrowingRegister.list(filter, session: try context.session(arguments, actorOption: "--actor"))
         // Columns follow the paper borrowing form: borrower, unit/role, date, items, purpose, due, returned, approver.
         let headers = [
             "loan", "borrower", "role", "requested", "items", "purpose", "due", "returned", "approver", "status",
@@ -124,7 +125,7 @@ let borrowShowCommand = Command(
     name: "borrow show", abstract: "One loan of the register.", usage: "borrow show <loan> [--json]", discussion: nil,
     options: actorOptions + [.flag("--json", help: "Print one JSON object.")],
     run: { arguments, context in
-        let loan = try Borrowing.show(try loanID(arguments), session: try context.session(arguments))
+        let loan = try BorrowingRegister.show(try loanID(arguments), session: try context.session(arguments))
         if arguments.has("--json") {
             Console.out(try Render.json(loan))
             return
@@ -135,14 +136,36 @@ let borrowShowCommand = Command(
             ("Items", loan.items.joined(separator: ", ")),
             ("Requested", "\(loan.requestedAt) for \(loan.requestedDays) days"),
             ("Decided", loan.decidedBy.map { "\(loan.decidedAt ?? "") by \($0)" }), ("Due", loan.dueAt),
-            ("Renewal", loan.renewalDays.map { "\($0) days requested" }),
+            ("Renewed", loan.renewedBy.map { "\(loan.renewedAt ?? "") by \($0)" }),
+            ("Renewal", loan.renewalDays.map { "\($0) more days requested, waiting for approval" }),
             ("Returned", loan.returnedBy.map { "\(loan.returnedAt ?? "") by \($0)" }),
-            ("Closed", loan.closedBy.map { "\(loan.closedAt ?? "") by \($0)" }), ("Reason", loan.reason),
+            ("Revoked", loan.closedBy.map { "\(loan.closedAt ?? "") by \($0)" }), ("Reason", loan.reason),
         ]
         for (label, value) in fields {
             guard let value else { continue }
             Console.out(label.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + Render.singleLine(value))
         }
+    })
+
+let borrowSettingsCommand = Command(
+    name: "borrow settings", abstract: "Show or change the vault's loan periods (compliance, admin).",
+    usage: "borrow settings [--default-days <n>] [--max-days <n>]",
+    discussion: "Without options, prints the current settings. Changes are logged with old and new values.",
+    options: actorOptions + [
+        .value("--default-days", name: "n", help: "Days a request gets when it names none."),
+        .value("--max-days", name: "n", help: "The longest loan or renewal an approver may grant (at most 365)."),
+    ],
+    run: { arguments, context in
+        try requireNoPositionals(arguments)
+        let defaultDays = try arguments.integer("--default-days")
+        let maxDays = try arguments.integer("--max-days")
+        let session = try context.session(arguments)
+        let settings =
+            defaultDays == nil && maxDays == nil
+            ? try LoanSettings.show(session: session)
+            : try LoanSettings.change(defaultDays: defaultDays, maxDays: maxDays, session: session)
+        Console.out("default-days \(settings.defaultDays)")
+        Console.out("max-days     \(settings.maxDays)")
     })
 
 /// The single LOAN argument as a number.

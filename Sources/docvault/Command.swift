@@ -48,6 +48,12 @@ struct CommandContext: Sendable {
     /// else the key file from --key-file, DOCVAULT_KEY_FILE or KEYS/USER.key; with
     /// no key file and a terminal, docvault asks for the password.
     func session(_ arguments: ParsedArguments, actorOption: String = "--user") throws -> Session {
+        let session = try authenticate(arguments, actorOption: actorOption)
+        session.clock = try TestClock.from(environment)
+        return session
+    }
+
+    private func authenticate(_ arguments: ParsedArguments, actorOption: String) throws -> Session {
         let location = location(arguments)
         let vault = try Vault.open(location)
         let name = arguments.value(actorOption) ?? environment["DOCVAULT_USER"] ?? vault.meta.initialAdmin

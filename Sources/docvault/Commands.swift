@@ -7,7 +7,7 @@ let commands: [Command] = [
     userShowCommand, userRolesCommand, userDisableCommand, userEnableCommand, passwdCommand, recoverCommand,
     auditLogCommand, auditVerifyCommand, auditHeadCommand, borrowRequestCommand, borrowApproveCommand,
     borrowDenyCommand, borrowReturnCommand, borrowRenewCommand, borrowRevokeCommand, borrowListCommand,
-    borrowShowCommand, demoCommand,
+    borrowShowCommand, borrowSettingsCommand, demoCommand,
 ]
 
 let initCommand = Command(

@@ -31,7 +31,7 @@ let demoCommand = Command(
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
 
-        step("1b. The admin adds an archivist, an approver and an auditor (docvault user add …); admins read no content")
+        step("1b. The admin adds an archivist, an approver and an auditor (docvault user add …); no content for admins")
         try UserAdministration.add(name: "wang", roles: [.archivist, .staff], credential: .keyFile, session: admin)
         try UserAdministration.add(name: "li", roles: [.auditor], credential: .keyFile, session: admin)
         try UserAdministration.add(name: "zhao", roles: [.approver], credential: .keyFile, session: admin)

@@ -1,4 +1,4 @@
-/// A `loans` row as stored.
+/// A `loans` row as stored; `status` is the stored one (never `overdue`).
 struct LoanRow {
     let id: Int
     let requester: String
@@ -11,6 +11,8 @@ struct LoanRow {
     let decidedAt: String?
     let dueAt: String?
     let renewalDays: Int?
+    let renewedBy: String?
+    let renewedAt: String?
     let returnedBy: String?
     let returnedAt: String?
     let closedBy: String?
@@ -29,6 +31,8 @@ struct LoanRow {
         decidedAt = row.string("decided_at")
         dueAt = row.string("due_at")
         renewalDays = row["renewal_days"].integer.map { Int($0) }
+        renewedBy = row.string("renewed_by")
+        renewedAt = row.string("renewed_at")
         returnedBy = row.string("returned_by")
         returnedAt = row.string("returned_at")
         closedBy = row.string("closed_by")
@@ -37,12 +41,14 @@ struct LoanRow {
     }
 }
 
-/// Queries on `loans`, `loan_items` and `vault_settings`.
+/// Queries on `loans` and `loan_items`.
 enum LoanTable {
+    /// The next loan number; call inside the write transaction that inserts it.
     static func nextID(_ db: Database) throws -> Int {
         try db.queryOne("SELECT COALESCE(MAX(id), 0) + 1 AS next FROM loans")?.int("next") ?? 1
     }
 
+    /// Inserts a `requested` loan and the documents it covers.
     static func insert(
         _ db: Database, id: Int, requester: String, purposeSealed: [UInt8], scope: String, days: Int, at: String,
         documentIDs: [Int]
@@ -61,18 +67,22 @@ enum LoanTable {
         try db.queryOne("SELECT * FROM loans WHERE id = ?", [id]).map(LoanRow.init(row:))
     }
 
+    /// Loans of `requester` (all when nil) whose stored status is one of `statuses` (any when nil), oldest first.
     static func all(_ db: Database, requester: String?, statuses: [String]?) throws -> [LoanRow] {
         var clause = WhereClause()
         clause.add("requester = ?", requester)
+        var bindings = clause.bindings
         var sql = "SELECT * FROM loans\(clause.sql)"
         if let statuses, !statuses.isEmpty {
             sql +=
-                (clause.sql.isEmpty ? " WHERE " : " AND ")
-                + "status IN (\(statuses.map { "'\($0)'" }.joined(separator: ", ")))"
+                (clause.sql.isEmpty ? " WHERE " : " AND ") + "status IN ("
+                + Array(repeating: "?", count: statuses.count).joined(separator: ", ") + ")"
+            bindings += statuses.map { $0 as any SQLBindable }
         }
-        return try db.query(sql + " ORDER BY id", clause.bindings).map(LoanRow.init(row:))
+        return try db.query(sql + " ORDER BY id", bindings).map(LoanRow.init(row:))
     }
 
+    /// The references a loan covers, in reference order.
     static func references(_ db: Database, loanID: Int) throws -> [String] {
         try db.query(
             """
@@ -82,23 +92,43 @@ enum LoanTable {
         ).compactMap { $0.string("reference") }
     }
 
-    /// Loans of `requester` that include document `documentID`.
+    /// Loans of `requester` that include document `documentID`, newest first.
     static func covering(_ db: Database, documentID: Int, requester: String) throws -> [LoanRow] {
         try db.query(
             """
-            SELECT l.* FROM loans l JOIN loan_items i ON i.loan_id = l.id
+            SELECT l.* FROM loan_items i JOIN loans l ON l.id = i.loan_id
             WHERE i.document_id = ? AND l.requester = ? ORDER BY l.id DESC
             """, [documentID, requester]
         ).map(LoanRow.init(row:))
     }
 
+    /// The ids of loans still out (stored `active`, overdue included) that include `documentID`.
+    static func outstanding(_ db: Database, documentID: Int) throws -> [Int] {
+        try db.query(
+            """
+            SELECT l.id FROM loan_items i JOIN loans l ON l.id = i.loan_id
+            WHERE i.document_id = ? AND l.status = 'active' ORDER BY l.id
+            """, [documentID]
+        ).map { $0.int("id") }
+    }
+
+    /// Sets the named columns of loan `id`.
     static func update(_ db: Database, id: Int, _ assignments: [String: any SQLBindable]) throws {
         let keys = assignments.keys.sorted()
         let sql = "UPDATE loans SET " + keys.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?"
         try db.run(sql, keys.map { assignments[$0]! } + [id])
     }
+}
 
-    static func setting(_ db: Database, _ name: String) throws -> String? {
+/// Queries on `vault_settings`, the per-vault policy values such as loan periods.
+enum SettingsTable {
+    static func value(_ db: Database, _ name: String) throws -> String? {
         try db.queryOne("SELECT value FROM vault_settings WHERE name = ?", [name])?.string("value")
+    }
+
+    static func set(_ db: Database, _ name: String, _ value: String) throws {
+        try db.run(
+            "INSERT INTO vault_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            [name, value])
     }
 }

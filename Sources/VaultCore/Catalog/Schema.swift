@@ -112,26 +112,31 @@ public enum CatalogSchema {
             requester TEXT NOT NULL,
             purpose_sealed BLOB NOT NULL,
             scope TEXT NOT NULL,
-            requested_days INTEGER NOT NULL,
+            requested_days INTEGER NOT NULL CHECK (requested_days > 0),
             status TEXT NOT NULL CHECK (status IN ('requested', 'active', 'returned', 'denied', 'revoked')),
             requested_at TEXT NOT NULL,
             decided_by TEXT,
             decided_at TEXT,
             due_at TEXT,
-            renewal_days INTEGER,
+            renewal_days INTEGER CHECK (renewal_days > 0),
+            renewed_by TEXT,
+            renewed_at TEXT,
             returned_by TEXT,
             returned_at TEXT,
             closed_by TEXT,
             closed_at TEXT,
-            reason_sealed BLOB
+            reason_sealed BLOB,
+            CHECK (status = 'requested' OR decided_by IS NOT NULL OR closed_by IS NOT NULL),
+            CHECK (status NOT IN ('active', 'returned') OR due_at IS NOT NULL)
         );
         CREATE TABLE loan_items (
             loan_id INTEGER NOT NULL REFERENCES loans(id),
             document_id INTEGER NOT NULL REFERENCES documents(id),
             PRIMARY KEY (loan_id, document_id)
-        );
+        ) WITHOUT ROWID;
         CREATE INDEX loans_by_requester ON loans(requester, status);
-        CREATE INDEX loan_items_by_document ON loan_items(document_id);
+        CREATE INDEX loans_by_status ON loans(status);
+        CREATE INDEX loan_items_by_document ON loan_items(document_id, loan_id);
         CREATE TABLE vault_settings (
             name TEXT PRIMARY KEY,
             value TEXT NOT NULL

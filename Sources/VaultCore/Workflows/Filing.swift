@@ -95,7 +95,7 @@ public enum Filing {
         var writers: [BlobWriter] = []
         var pending: [(row: NewDocumentRow, sha: [UInt8], path: String)] = []
         do {
-            let now = Timestamp.now()
+            let now = Timestamp.format(session.now())
             for (index, source) in sources.enumerated() {
                 let path = request.paths[index]
                 let uid = try SecureRandom.bytes(count: 16)

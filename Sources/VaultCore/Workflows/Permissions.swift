@@ -53,6 +53,7 @@ public enum Action: String, CaseIterable, Sendable {
     case borrowRevoke = "borrow.revoke"
     case borrowList = "borrow.list"
     case borrowShow = "borrow.show"
+    case borrowSettings = "borrow.settings"
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -86,6 +87,7 @@ public enum Permissions {
         .borrowRevoke: [.approver, .admin],
         .borrowList: Set(Role.allCases),
         .borrowShow: Set(Role.allCases),
+        .borrowSettings: [.compliance, .admin],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.

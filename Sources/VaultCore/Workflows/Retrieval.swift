@@ -22,7 +22,7 @@ public enum Retrieval {
     /// altered in any byte fails with one data error (65) and leaves no output file.
     /// Only the borrower of an active, unexpired loan that covers the document may
     /// get it, whatever their role; a refusal names why (no loan, pending, expired,
-    /// revoked) and is logged. The get is logged with its loan id in the transaction
+    /// revoked, returned, denied, destroyed) and is logged with that reason in clear. The get is logged with its loan id in the transaction
     /// that wraps the decryption; `progress` receives bytes done and the document's size.
     @discardableResult
     public static func get(
@@ -37,7 +37,7 @@ public enum Retrieval {
         }
         return try session.perform(.get, target: reference.uppercased(), note: note) { note in
             let row = try CatalogQueries.row(reference, session: session)
-            let loan = try Borrowing.requireLoan(documentID: row.id, reference: row.reference, session: session)
+            let loan = try LoanAccess.requireLoan(for: row, session: session, note: &note)
             let details = try DocumentDetails.open(row, keys: session.keys)
             note.details.append("loan=\(loan)")
             note.details.append("size=\(row.size)")

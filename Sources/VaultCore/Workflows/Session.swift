@@ -174,7 +174,8 @@ public final class Session {
 
     /// Logs a failed (or refused) attempt in a transaction of its own; best effort.
     func recordFailure(action: Action, target: String, note: AuditNote, error: Error) {
-        let outcome: AuditOutcome = (error as? VaultError)?.kind == .permissionDenied ? .denied : .failed
+        let refused = (error as? VaultError)?.kind == .permissionDenied || note.outcome == .denied
+        let outcome: AuditOutcome = refused ? .denied : .failed
         var failure = note
         // The message may name an input file or a search term, so it is sealed, not stored in clear.
         failure.sensitive.append("reason=\((error as? VaultError)?.message ?? "\(type(of: error))")")

@@ -38,7 +38,7 @@ public enum UserAdministration {
                 throw VaultError.failure("user '\(name)' already exists")
             }
             let userID = try UserTable.insert(
-                session.database, name: name, roles: roles.map(\.rawValue), createdAt: Timestamp.now())
+                session.database, name: name, roles: roles.map(\.rawValue), createdAt: Timestamp.format(session.now()))
             return try issue(credential, to: name, userID: userID, masterKey: session.masterKey, vault: session.vault)
         }
     }
@@ -76,8 +76,8 @@ public enum UserAdministration {
             let user = try existing(name, session.database)
             guard user.disabledAt == nil else { throw VaultError.failure("user '\(name)' is already disabled") }
             if user.roles.contains(Role.admin.rawValue) { try requireAnotherAdmin(besides: user, session.database) }
-            try UserTable.setDisabled(session.database, id: user.id, at: Timestamp.now())
-            let revoked = try Borrowing.revokeAll(of: user.name, session: session)
+            try UserTable.setDisabled(session.database, id: user.id, at: Timestamp.format(session.now()))
+            let revoked = try LoanAccess.revokeAll(of: user.name, session: session)
             note.details.append("loans-revoked=\(revoked)")
         }
     }
