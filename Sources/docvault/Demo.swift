@@ -102,8 +102,23 @@ let demoCommand = Command(
         let restored = try String(contentsOfFile: work + "/out.txt", encoding: .utf8)
         Console.out(restored == original ? "retrieved content matches the original" : "MISMATCH")
         guard restored == original else { throw VaultError(.dataError, "demo retrieval did not match the original") }
+        step("8d. docvault borrow return \(loan.id); afterwards the same get is refused again")
         let returned = try Borrowing.returnLoan(loan.id, session: session)
-        Console.out("docvault borrow return \(returned.id): \(returned.status)")
+        Console.out("loan \(returned.id) \(returned.status) at \(returned.returnedAt ?? "-")")
+        do {
+            try Retrieval.get(references[1], to: .file(work + "/late.txt", overwrite: false), session: session)
+        } catch let error as VaultError {
+            Console.out("wang: refused (exit \(error.exitCode)): \(error.message)")
+        }
+        step("8e. docvault borrow list  (the register: borrower, role, date, items, purpose, due, returned, approver)")
+        for entry in try BorrowingRegister.list(LoanFilter(), session: approver) {
+            Console.out(
+                [
+                    "#\(entry.id)", entry.requester, entry.requesterRoles.joined(separator: ","), entry.requestedAt,
+                    "\(entry.items.count) items", entry.purpose, "due \(entry.dueAt ?? "-")",
+                    "returned \(entry.returnedAt ?? "-")", "approved by \(entry.decidedBy ?? "-")", entry.status,
+                ].joined(separator: "  "))
+        }
         step("9. What a thief with only catalog.sqlite sees")
         let catalog = try Data(contentsOf: URL(fileURLWithPath: location.catalogPath))
         let walPath = location.catalogPath + "-wal"

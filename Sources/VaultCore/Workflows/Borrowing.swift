@@ -36,6 +36,7 @@ public enum Borrowing {
                 session.database, id: id, requester: session.actor.name,
                 purposeSealed: try session.keys.sealLoan(trimmed, loanID: id, field: "purpose"), scope: scopeText,
                 days: wanted, at: Timestamp.format(session.now()), documentIDs: documents.map(\.id))
+            note.target = "loan:\(id)"
             note.details = ["loan=\(id)", "scope=\(scopeText)", "items=\(documents.count)", "days=\(wanted)"]
             return try BorrowingRegister.details(id, session: session)
         }

@@ -16,6 +16,8 @@ public struct AuditNote: Sendable {
     public var sensitive: [String] = []
     /// The outcome to record when the action completes; a check that found a problem records `failed`.
     public var outcome: AuditOutcome = .ok
+    /// The target to record when the work names it only as it runs (a new loan's number).
+    public var target: String?
 
     /// An empty note.
     public init() {}
@@ -163,7 +165,8 @@ public final class Session {
         do {
             return try database.writeTransaction {
                 let value = try body(&note)
-                try appendAudit(action: action.rawValue, target: target, outcome: note.outcome, note: note)
+                try appendAudit(
+                    action: action.rawValue, target: note.target ?? target, outcome: note.outcome, note: note)
                 return value
             }
         } catch {
