@@ -43,17 +43,8 @@ let borrowApproveCommand = Command(
         Console.out("Loan \(loan.id) approved for \(loan.requester); due \(loan.dueAt ?? "-").")
     })
 
-let borrowDenyCommand = Command(
-    name: "borrow deny", abstract: "Deny a loan request or renewal with a reason (approver).",
-    usage: "borrow deny <loan> --reason <text>", discussion: nil,
-    options: actorOptions + [.value("--reason", name: "text", help: "Why (kept sealed in the register).")],
-    run: { arguments, context in
-        guard let reason = arguments.value("--reason") else {
-            throw VaultError(.usage, "borrow deny needs --reason TEXT")
-        }
-        let loan = try Borrowing.deny(try loanID(arguments), reason: reason, session: try context.session(arguments))
-        Console.out("Loan \(loan.id): denied.")
-    })
+let borrowDenyCommand = reasonedLoanCommand(
+    "deny", abstract: "Deny a loan request or renewal with a reason (approver).", decide: Borrowing.deny)
 
 let borrowReturnCommand = Command(
     name: "borrow return", abstract: "Record that a loan came back (the borrower, or an archivist).",
@@ -77,17 +68,27 @@ let borrowRenewCommand = Command(
         )
     })
 
-let borrowRevokeCommand = Command(
-    name: "borrow revoke", abstract: "End a request or loan at once (approver, admin).",
-    usage: "borrow revoke <loan> --reason <text>", discussion: nil,
-    options: actorOptions + [.value("--reason", name: "text", help: "Why (kept sealed in the register).")],
-    run: { arguments, context in
-        guard let reason = arguments.value("--reason") else {
-            throw VaultError(.usage, "borrow revoke needs --reason TEXT")
-        }
-        let loan = try Borrowing.revoke(try loanID(arguments), reason: reason, session: try context.session(arguments))
-        Console.out("Loan \(loan.id): revoked.")
-    })
+let borrowRevokeCommand = reasonedLoanCommand(
+    "revoke", abstract: "End a request or loan at once (approver, admin).", decide: Borrowing.revoke)
+
+/// `borrow deny` and `borrow revoke`: one loan, a required reason, and the new status printed.
+func reasonedLoanCommand(
+    _ verb: String, abstract: String, decide: @escaping @Sendable (Int, String, Session) throws -> LoanDetails
+) -> Command {
+    Command(
+        name: "borrow \(verb)", abstract: abstract, usage: "borrow \(verb) <loan> --reason <text>", discussion: nil,
+        options: actorOptions + [.value("--reason", name: "text", help: "Why (kept sealed in the register).")],
+        run: { arguments, context in
+            guard let reason = arguments.value("--reason") else {
+                throw VaultError(.usage, "borrow \(verb) needs --reason TEXT")
+            }
+            let loan = try decide(try loanID(arguments), reason, try context.session(arguments))
+            // Denying a renewal leaves the loan running to its old due date.
+            let outcome =
+                loan.status == "active" ? "renewal denied; still due \(loan.dueAt ?? "-")" : loan.status
+            Console.out("Loan \(loan.id): \(outcome).")
+        })
+}
 
 let borrowListCommand = Command(
     name: "borrow list", abstract: "The borrowing register (staff see only their own loans).",

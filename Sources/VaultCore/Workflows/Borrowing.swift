@@ -87,11 +87,7 @@ public enum Borrowing {
 
     /// Denies a request, or a pending renewal (the loan then runs to its current due date), with a reason.
     public static func deny(_ id: Int, reason: String, session: Session) throws -> LoanDetails {
-        var note = AuditNote()
-        note.sensitive = ["reason=\(reason)"]
-        return try session.perform(.borrowDeny, target: "loan:\(id)", note: note) { note in
-            let reason = try requireReason(reason, "deny")
-            let loan = try existing(id, session)
+        try decide(.borrowDeny, id, reason: reason, session: session) { loan, reason, note in
             try refuseOwn(loan, session, "deny")
             let now = session.now()
             if loan.status == "requested" {
@@ -110,7 +106,6 @@ public enum Borrowing {
                     "loan \(id) is \(LoanAccess.status(of: loan, at: now)) with no renewal waiting; "
                         + "only requests and renewals can be denied")
             }
-            return try BorrowingRegister.details(id, session: session)
         }
     }
 
@@ -163,16 +158,26 @@ public enum Borrowing {
 
     /// Ends a request or an active (or overdue) loan at once, with a reason (approver or admin).
     public static func revoke(_ id: Int, reason: String, session: Session) throws -> LoanDetails {
-        var note = AuditNote()
-        note.sensitive = ["reason=\(reason)"]
-        return try session.perform(.borrowRevoke, target: "loan:\(id)", note: note) { note in
-            let reason = try requireReason(reason, "revoke")
-            let loan = try existing(id, session)
+        try decide(.borrowRevoke, id, reason: reason, session: session) { loan, reason, note in
             guard loan.status == "active" || loan.status == "requested" else {
                 throw VaultError.failure("loan \(id) is \(loan.status); only requests and active loans can be revoked")
             }
             try LoanAccess.close(loan.id, reason: reason, session: session)
             note.details = ["loan=\(id)"]
+        }
+    }
+
+    /// Runs a decision that needs a reason: the reason is sealed in the audit entry, checked, then `body` changes the loan.
+    private static func decide(
+        _ action: Action, _ id: Int, reason: String, session: Session,
+        _ body: (LoanRow, String, inout AuditNote) throws -> Void
+    ) throws -> LoanDetails {
+        var note = AuditNote()
+        note.sensitive = ["reason=\(reason)"]
+        return try session.perform(action, target: "loan:\(id)", note: note) { note in
+            let verb = action.rawValue.replacingOccurrences(of: "borrow.", with: "")
+            let reason = try requireReason(reason, verb)
+            try body(try existing(id, session), reason, &note)
             return try BorrowingRegister.details(id, session: session)
         }
     }
