@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@testable import VaultCore
+
+/// The loan look-ups every `get` and every register listing run must be served by indexes, never a table scan.
+@Suite("Loan query plans")
+struct LoanQueryPlanTests {
+    /// The `EXPLAIN QUERY PLAN` detail lines of `sql` on a migrated, empty catalogue.
+    private static func plan(_ sql: String, bindings: [any SQLBindable]) throws -> [String] {
+        let folder = try TestVaultFolder()
+        let database = try Database(path: folder.path + "/plan.sqlite", create: true)
+        try CatalogSchema.migrator.migrate(database)
+        return try database.query("EXPLAIN QUERY PLAN " + sql, bindings).compactMap { $0.string("detail") }
+    }
+
+    /// A plan line that reads a whole table instead of seeking an index.
+    private static func scans(_ lines: [String]) -> [String] {
+        lines.filter { $0.hasPrefix("SCAN ") && !$0.contains("USING INDEX") && !$0.contains("USING COVERING INDEX") }
+    }
+
+    @Test("get's look-up of the reader's loans covering a document seeks loan_items by document, loans by id")
+    func covering() throws {
+        let lines = try Self.plan(LoanTable.coveringSQL, bindings: [1, "wang"])
+        #expect(Self.scans(lines).isEmpty, "\(lines)")
+        #expect(lines.contains { $0.contains("loan_items_by_document") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("SEARCH l USING INTEGER PRIMARY KEY") }, "\(lines)")
+    }
+
+    @Test("Destruction's outstanding-loan check starts from the document, not from every active loan")
+    func outstanding() throws {
+        let lines = try Self.plan(LoanTable.outstandingSQL, bindings: [1])
+        #expect(Self.scans(lines).isEmpty, "\(lines)")
+        #expect(lines.first?.hasPrefix("SEARCH i USING COVERING INDEX loan_items_by_document") == true, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("SEARCH l USING INTEGER PRIMARY KEY") }, "\(lines)")
+    }
+
+    @Test("A loan's item list seeks loan_items by loan and documents by id")
+    func references() throws {
+        let lines = try Self.plan(LoanTable.referencesSQL, bindings: [1])
+        #expect(Self.scans(lines).isEmpty, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("SEARCH i USING PRIMARY KEY (loan_id=?)") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("SEARCH d USING INTEGER PRIMARY KEY") }, "\(lines)")
+    }
+
+    @Test("The register filtered by borrower and status seeks loans_by_requester")
+    func register() throws {
+        let lines = try Self.plan(
+            "SELECT * FROM loans WHERE requester = ? AND status IN (?) ORDER BY id", bindings: ["wang", "active"])
+        #expect(Self.scans(lines).isEmpty, "\(lines)")
+        #expect(lines.contains { $0.contains("loans_by_requester") }, "\(lines)")
+    }
+}
