@@ -155,7 +155,9 @@ struct SessionAuditTests {
         _ = try CatalogQueries.search(criteria, session: test.session)
         let added = Array(try test.auditEntries().dropFirst(before))
         #expect(
-            added.map(\.action) == ["file", "file", "borrow.request", "borrow.approve", "get", "show", "list", "search"])
+            added.map(\.action) == [
+                "file", "file", "borrow.request", "borrow.approve", "get", "show", "list", "search",
+            ])
         #expect(added.allSatisfy { $0.outcome == .ok && $0.mac != nil })
         #expect(
             added.map(\.actor) == [
