@@ -6,48 +6,113 @@ import Testing
 /// Opening a catalogue written by an older release.
 @Suite("Schema migration")
 struct SchemaMigrationTests {
-    @Test("A version 1 catalogue is migrated to version 2 with an empty audit log on open")
+    /// Writes a catalogue at schema `version` (1 or 2) by running that release's migrations by hand.
+    ///
+    /// It holds the vault identity, the admin `alice` and, from version 2 on, one audit entry.
+    private static func oldCatalogue(version: Int, at location: VaultLocation, vaultID: [UInt8]) throws {
+        try FileManager.default.createDirectory(atPath: location.vault, withIntermediateDirectories: true)
+        let old = try Database(path: location.catalogPath, create: true)
+        try old.writeTransaction {
+            try old.execute(CatalogSchema.version1)
+            if version >= 2 { try old.execute(CatalogSchema.version2) }
+            try old.execute("PRAGMA user_version = \(version)")
+            try VaultMeta(
+                vaultID: vaultID, fonds: "V\(version)", createdAt: "2024-01-01T00:00:00Z", initialAdmin: "alice",
+                isDemo: false
+            ).insert(old, formatVersion: 1)
+            _ = try UserTable.insert(old, name: "alice", roles: ["admin"], createdAt: "2024-01-01T00:00:00Z")
+            if version >= 2 {
+                try AuditLog.append(
+                    old, key: nil, at: "2024-01-02T00:00:00Z", actor: "mallory", action: "login", target: "",
+                    outcome: .denied, details: "reason=old entry")
+            }
+        }
+        #expect(try old.userVersion() == version)
+        #expect(try old.queryOne("SELECT name FROM sqlite_master WHERE name = 'loans'") == nil)
+        let hasAuditLog = try old.queryOne("SELECT name FROM sqlite_master WHERE name = 'audit_log'") != nil
+        #expect(hasAuditLog == (version >= 2))
+    }
+
+    private static func names(_ database: Database, _ type: String, of table: String? = nil) throws -> [String] {
+        var sql = "SELECT name FROM sqlite_master WHERE type = ?"
+        var bindings: [any SQLBindable] = [type]
+        if let table {
+            sql += " AND tbl_name = ?"
+            bindings.append(table)
+        }
+        return try database.query(sql + " ORDER BY name", bindings).compactMap { $0.string("name") }
+    }
+
+    /// Checks what version 3 added: the loan tables and indexes, empty, and the two loan-period settings.
+    private static func expectBorrowingSchema(_ database: Database) throws {
+        let tables = try names(database, "table")
+        for table in ["loans", "loan_items", "vault_settings"] {
+            #expect(tables.contains(table), "\(table)")
+        }
+        #expect(try names(database, "index", of: "loans") == ["loans_by_requester", "loans_by_status"])
+        #expect(try names(database, "index", of: "loan_items").contains("loan_items_by_document"))
+        #expect(try database.queryOne("SELECT COUNT(*) AS n FROM loans")?.int("n") == 0)
+        #expect(try database.queryOne("SELECT COUNT(*) AS n FROM loan_items")?.int("n") == 0)
+        let settings = try database.query("SELECT name, value FROM vault_settings ORDER BY name").map {
+            "\($0.string("name") ?? "")=\($0.string("value") ?? "")"
+        }
+        #expect(settings == ["loan.default_days=7", "loan.max_days=30"])
+        #expect(try LoanSettings.current(database) == LoanSettings(defaultDays: 7, maxDays: 30))
+    }
+
+    @Test("A version 1 catalogue is migrated to version 3: an empty audit log and the borrowing register")
     func migratesVersion1() throws {
         let folder = try TestVaultFolder()
         let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
-        try FileManager.default.createDirectory(atPath: location.vault, withIntermediateDirectories: true)
         let vaultID = try SecureRandom.bytes(count: 16)
-        do {
-            let old = try Database(path: location.catalogPath, create: true)
-            try old.writeTransaction {
-                try old.execute(CatalogSchema.version1)
-                try old.execute("PRAGMA user_version = 1")
-                try VaultMeta(
-                    vaultID: vaultID, fonds: "V1", createdAt: "2024-01-01T00:00:00Z", initialAdmin: "alice",
-                    isDemo: false
-                ).insert(old, formatVersion: 1)
-                _ = try UserTable.insert(old, name: "alice", roles: ["admin"], createdAt: "2024-01-01T00:00:00Z")
-            }
-            #expect(try old.userVersion() == 1)
-            #expect(try old.queryOne("SELECT name FROM sqlite_master WHERE name = 'audit_log'") == nil)
-        }
+        try Self.oldCatalogue(version: 1, at: location, vaultID: vaultID)
         let vault = try Vault.open(location)
-        #expect(try vault.database.userVersion() == 2)
-        #expect(CatalogSchema.migrator.latestVersion == 2)
+        #expect(try vault.database.userVersion() == 3)
+        #expect(CatalogSchema.migrator.latestVersion == 3)
         #expect(try vault.database.queryOne("SELECT COUNT(*) AS n FROM audit_log")?.int("n") == 0)
-        let indexes = try vault.database.query(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_log' ORDER BY name"
-        ).compactMap { $0.string("name") }
+        let indexes = try Self.names(vault.database, "index", of: "audit_log")
         #expect(indexes.contains("audit_by_actor"))
         #expect(indexes.contains("audit_by_target"))
+        try Self.expectBorrowingSchema(vault.database)
         // What version 1 held is kept.
         #expect(vault.meta.fonds == "V1")
         #expect(vault.meta.vaultID == vaultID)
         #expect(try UserTable.find(vault.database, name: "alice")?.roles == ["admin"])
-        // Opening again changes nothing, and the new table takes entries.
+        // Opening again changes nothing, and the new tables take entries.
         let again = try Vault.open(location)
-        #expect(try again.database.userVersion() == 2)
+        #expect(try again.database.userVersion() == 3)
         try again.database.writeTransaction {
             try AuditLog.append(
                 again.database, key: nil, at: Timestamp.now(), actor: "x", action: "login", target: "",
                 outcome: .denied,
                 details: "")
+            try LoanTable.insert(
+                again.database, id: 1, requester: "alice", purposeSealed: [1, 2, 3], scope: "references", days: 7,
+                at: Timestamp.now(), documentIDs: [])
         }
         #expect(try again.database.queryOne("SELECT COUNT(*) AS n FROM audit_log")?.int("n") == 1)
+        #expect(try LoanTable.find(again.database, id: 1)?.status == "requested")
+    }
+
+    @Test("A version 2 catalogue is migrated to version 3 and keeps its audit log")
+    func migratesVersion2() throws {
+        let folder = try TestVaultFolder()
+        let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
+        let vaultID = try SecureRandom.bytes(count: 16)
+        try Self.oldCatalogue(version: 2, at: location, vaultID: vaultID)
+        let vault = try Vault.open(location)
+        #expect(try vault.database.userVersion() == 3)
+        try Self.expectBorrowingSchema(vault.database)
+        let entries = try vault.database.query("SELECT * FROM audit_log ORDER BY seq").map(AuditEntry.init(row:))
+        #expect(entries.map(\.actor) == ["mallory"])
+        #expect(entries.map(\.details) == ["reason=old entry"])
+        #expect(vault.meta.fonds == "V2")
+        #expect(vault.meta.vaultID == vaultID)
+        #expect(try UserTable.find(vault.database, name: "alice")?.roles == ["admin"])
+        // A second open finds the schema current and leaves the settings as they are.
+        try vault.database.run("UPDATE vault_settings SET value = '9' WHERE name = 'loan.default_days'")
+        let again = try Vault.open(location)
+        #expect(try again.database.userVersion() == 3)
+        #expect(try LoanSettings.current(again.database) == LoanSettings(defaultDays: 9, maxDays: 30))
     }
 }

@@ -138,13 +138,15 @@ struct SessionAuditTests {
         #expect(disabled.actor.name == "dora")
     }
 
-    @Test("file, get, show, list and search leave entries naming actor, action, target and details")
+    @Test("file, borrow, get, show, list and search leave entries naming actor, action, target and details")
     func workflowEntries() throws {
         let test = try TestVault()
+        let approver = try test.approver()
         let paths = [try test.input("a.pdf", text: "first"), try test.input("b.pdf", text: "second!")]
         let before = try test.auditCount()
         let filed = try test.file(paths) { $0.docType = "claim-form" }
         let references = filed.map(\.reference)
+        let loan = try test.lend(references[0])
         #expect(try test.get(references[0]) == Array("first".utf8))
         _ = try CatalogQueries.show(references[1].lowercased(), session: test.session)
         _ = try CatalogQueries.list(DocumentFilter(category: "CL", year: 2024), session: test.session)
@@ -152,17 +154,31 @@ struct SessionAuditTests {
         criteria.customerName = "Nobody Known"
         _ = try CatalogQueries.search(criteria, session: test.session)
         let added = Array(try test.auditEntries().dropFirst(before))
-        #expect(added.map(\.action) == ["file", "file", "get", "show", "list", "search"])
-        #expect(added.allSatisfy { $0.actor == test.archivist && $0.outcome == .ok && $0.mac != nil })
-        #expect(added.map(\.target) == [references[0], references[1], references[0], references[1], "", ""])
+        #expect(
+            added.map(\.action) == [
+                "file", "file", "borrow.request", "borrow.approve", "get", "show", "list", "search",
+            ])
+        #expect(added.allSatisfy { $0.outcome == .ok && $0.mac != nil })
+        #expect(
+            added.map(\.actor) == [
+                test.archivist, test.archivist, test.archivist, approver.actor.name, test.archivist, test.archivist,
+                test.archivist, test.archivist,
+            ])
+        #expect(
+            added.map(\.target) == [
+                references[0], references[1], "", "loan:\(loan.id)", references[0], references[1], "", "",
+            ])
         #expect(added[0].details == "size=5; type=claim-form")
         #expect(added[1].details == "size=7; type=claim-form")
-        #expect(added[2].details == "output=file; size=5")
-        #expect(added[3].details == "")
-        #expect(added[4].details == "category=CL; year=2024; results=2")
-        #expect(added[5].details == "results=0")
-        #expect(added[0..<5].allSatisfy { $0.sensitiveSealed == nil })
-        #expect(try test.openSealed(added[5]) == "customer=Nobody Known")
+        #expect(added[2].details == "loan=\(loan.id); scope=references; items=1; days=7")
+        #expect(added[3].details == "loan=\(loan.id); days=7; due=\(try #require(loan.dueAt))")
+        #expect(added[4].details == "output=file; loan=\(loan.id); size=5")
+        #expect(added[5].details == "")
+        #expect(added[6].details == "category=CL; year=2024; results=2")
+        #expect(added[7].details == "results=0")
+        #expect([0, 1, 3, 4, 5, 6].allSatisfy { added[$0].sensitiveSealed == nil })
+        #expect(try test.openSealed(added[2]) == "purpose=test access")
+        #expect(try test.openSealed(added[7]) == "customer=Nobody Known")
     }
 
     @Test("Search terms are sealed: not in the catalogue file or WAL, but readable through audit log")

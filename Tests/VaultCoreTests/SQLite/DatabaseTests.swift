@@ -243,6 +243,10 @@ struct MigratorTests {
         #expect(try database.userVersion() == CatalogSchema.migrator.latestVersion)
         let tables = try database.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .compactMap { $0.string("name") }
-        #expect(tables == ["audit_log", "categories", "documents", "keyslots", "users", "vault_keys", "vault_meta"])
+        #expect(
+            tables == [
+                "audit_log", "categories", "documents", "keyslots", "loan_items", "loans", "users", "vault_keys",
+                "vault_meta", "vault_settings",
+            ])
     }
 }

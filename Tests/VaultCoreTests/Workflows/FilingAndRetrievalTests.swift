@@ -31,6 +31,7 @@ struct FilingAndRetrievalTests {
         #expect(document.sourcePath == path)
         #expect(document.size == content.count)
         #expect(document.sameContentAs.isEmpty)
+        try test.lend(document.reference)
         #expect(try test.get(document.reference) == content)
         let details = try CatalogQueries.show(document.reference.lowercased(), session: test.session)
         #expect(details.reference == "J001-CL-2024-D10-0001")
@@ -58,6 +59,7 @@ struct FilingAndRetrievalTests {
     func emptyFile() throws {
         let test = try TestVault()
         let reference = try test.fileText("", name: "empty.txt")
+        try test.lend(reference)
         #expect(try test.get(reference).isEmpty)
         #expect(try CatalogQueries.show(reference, session: test.session).title?.hasSuffix("empty.txt") == true)
     }
@@ -298,6 +300,7 @@ struct FilingAndRetrievalTests {
     func outputInsideVault() throws {
         let test = try TestVault()
         let reference = try test.fileText("secret plan")
+        try test.lend(reference)
         for output in [test.location.vault + "/plain.txt", test.location.blobsPath + "/x", test.location.vault] {
             let error = #expect(throws: VaultError.self) {
                 try Retrieval.get(reference, to: .file(output, overwrite: true), session: test.session)
@@ -312,6 +315,7 @@ struct FilingAndRetrievalTests {
     func outputThroughSymlinkIntoVault() throws {
         let test = try TestVault()
         let reference = try test.fileText("secret plan")
+        try test.lend(reference)
         let link = test.folder.path + "/looks-harmless"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: test.location.vault)
         let error = #expect(throws: VaultError.self) {
@@ -325,6 +329,7 @@ struct FilingAndRetrievalTests {
     func outputFolderMissing() throws {
         let test = try TestVault()
         let reference = try test.fileText("text")
+        try test.lend(reference)
         let error = #expect(throws: VaultError.self) {
             try Retrieval.get(
                 reference, to: .file(test.folder.path + "/no/such/out.txt", overwrite: false), session: test.session)
@@ -336,6 +341,7 @@ struct FilingAndRetrievalTests {
     func existingOutput() throws {
         let test = try TestVault()
         let reference = try test.fileText("new content")
+        try test.lend(reference)
         let output = try test.folder.write("existing.txt", text: "old")
         let error = #expect(throws: VaultError.self) {
             try Retrieval.get(reference, to: .file(output, overwrite: false), session: test.session)
@@ -348,6 +354,9 @@ struct FilingAndRetrievalTests {
     }
 
     /// Runs `get` into a fresh output path and checks that it fails with a data error and leaves no file.
+    ///
+    /// The archivist must hold a loan covering `reference`, or `get` stops at permission denied before
+    /// it reaches the damaged data.
     private static func expectDataErrorOnGet(_ test: TestVault, _ reference: String) throws {
         let outputs = test.folder.path + "/outputs-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: outputs, withIntermediateDirectories: true)
@@ -365,6 +374,7 @@ struct FilingAndRetrievalTests {
         let test = try TestVault()
         let content = (0..<40_000).map { UInt8(truncatingIfNeeded: $0) }
         let reference = try #require(try test.file([try test.input("big.bin", content)]).first).reference
+        try test.lend(reference)
         let blob = try test.blobPath(reference)
         for offset in [-1, -20_000, 70] {
             try TestVault.flipByte(in: blob, at: offset)
@@ -378,6 +388,7 @@ struct FilingAndRetrievalTests {
     func damagedBlobFiles() throws {
         let test = try TestVault()
         let reference = try test.fileText("short text")
+        try test.lend(reference)
         let blob = try test.blobPath(reference)
         let original = TestVault.contents(of: blob)
         try Data(original.dropLast()).write(to: URL(fileURLWithPath: blob))
@@ -393,6 +404,7 @@ struct FilingAndRetrievalTests {
         let test = try TestVault()
         let first = try test.fileText("same length A")
         let second = try test.fileText("same length B")
+        try test.lend(first, second)
         let firstBlob = try test.blobPath(first)
         let secondBlob = try test.blobPath(second)
         let firstBytes = TestVault.contents(of: firstBlob)
@@ -409,6 +421,7 @@ struct FilingAndRetrievalTests {
         let test = try TestVault()
         let first = try test.fileText("same length A")
         let second = try test.fileText("same length B")
+        try test.lend(first, second)
         let firstID = try #require(try test.row(first).string("blob_id"))
         let secondID = try #require(try test.row(second).string("blob_id"))
         try test.database.writeTransaction {
@@ -427,6 +440,7 @@ struct FilingAndRetrievalTests {
             $0.title = Self.title
             $0.customerName = Self.customerName
         }
+        try test.lend(reference)
         for column in ["title_sealed", "customer_name_sealed", "file_name_sealed", "sha256_sealed"] {
             var sealed = try #require(try test.row(reference).bytes(column))
             sealed[sealed.count - 3] ^= 0x10
@@ -481,6 +495,7 @@ struct FilingAndRetrievalTests {
         let test = try TestVault()
         let first = try test.fileText("one")
         let second = try test.fileText("two")
+        try test.lend(first, second)
         var wrapped = try #require(try test.row(first).bytes("wrapped_data_key"))
         wrapped[5] ^= 1
         try test.database.run("UPDATE documents SET wrapped_data_key = ? WHERE reference = ?", [wrapped, first])
@@ -497,6 +512,7 @@ struct FilingAndRetrievalTests {
         let test = try TestVault()
         let first = try test.fileText("some content")
         let second = try test.fileText("more content")
+        try test.lend(first, second)
         try test.database.run("UPDATE documents SET size = size + 1 WHERE reference = ?", [first])
         try Self.expectDataErrorOnGet(test, first)
         try test.database.run("UPDATE documents SET version = 2 WHERE reference = ?", [second])

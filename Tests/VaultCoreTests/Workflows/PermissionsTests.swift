@@ -12,7 +12,9 @@ struct PermissionsTests {
     /// (archivist, staff, approver, compliance), never for admin or auditor; the
     /// catalogue (show, list, search) is also open to auditors; admins manage users;
     /// auditors may see users; the audit log is for auditor, compliance and admin;
-    /// everyone may change their own credential.
+    /// everyone may change their own credential. Loans are requested, returned and renewed by the roles
+    /// that read content, decided only by approvers, revoked by approvers and admins; everyone may read
+    /// the register (non-readers see only their own loans), and compliance or admins set the loan periods.
     private static let expected: [(Action, Set<Role>)] = [
         (.file, [.archivist]),
         (.get, [.archivist, .staff, .approver, .compliance]),
@@ -29,6 +31,15 @@ struct PermissionsTests {
         (.auditLog, [.auditor, .compliance, .admin]),
         (.auditVerify, [.auditor, .compliance, .admin]),
         (.auditHead, [.auditor, .compliance, .admin]),
+        (.borrowRequest, [.archivist, .staff, .approver, .compliance]),
+        (.borrowApprove, [.approver]),
+        (.borrowDeny, [.approver]),
+        (.borrowReturn, [.archivist, .staff, .approver, .compliance]),
+        (.borrowRenew, [.archivist, .staff, .approver, .compliance]),
+        (.borrowRevoke, [.approver, .admin]),
+        (.borrowList, [.admin, .archivist, .approver, .compliance, .auditor, .staff]),
+        (.borrowShow, [.admin, .archivist, .approver, .compliance, .auditor, .staff]),
+        (.borrowSettings, [.compliance, .admin]),
     ]
 
     @Test("Every (role, action) pair is decided as the intended matrix says")

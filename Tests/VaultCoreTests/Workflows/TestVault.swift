@@ -83,6 +83,28 @@ final class TestVault {
         return try Session.open(vault: vault, userName: name, credential: .keyFile(path))
     }
 
+    /// The name of the approver behind ``approver()``.
+    let approverName = "pat"
+    private var approverSession: Session?
+
+    /// A session of an `approver`-only user, added by the admin (with a key file) on first use.
+    func approver() throws -> Session {
+        if let approverSession { return approverSession }
+        let session = try user(approverName, roles: [.approver])
+        approverSession = session
+        return session
+    }
+
+    /// Gives the archivist an approved loan (default period) covering `references`.
+    ///
+    /// The archivist requests it and ``approver()`` approves it, as `get` needs for every role.
+    @discardableResult
+    func lend(_ references: String...) throws -> LoanDetails {
+        let request = try Borrowing.request(
+            scope: .references(references), purpose: "test access", days: nil, session: session)
+        return try Borrowing.approve(request.id, days: nil, session: try approver())
+    }
+
     /// Every audit entry as stored, by sequence number.
     func auditEntries() throws -> [AuditEntry] {
         try database.query("SELECT * FROM audit_log ORDER BY seq").map(AuditEntry.init(row:))
@@ -110,9 +132,8 @@ final class TestVault {
         ).compactMap { $0.string("name") }
         var lines: [String] = []
         for table in tables {
-            for row in try database.query("SELECT * FROM \(table) ORDER BY rowid") {
-                lines.append("\(table): \(row.values)")
-            }
+            // Some tables (loan_items) have no rowid, so rows are compared in sorted order instead.
+            lines += try database.query("SELECT * FROM \(table)").map { "\(table): \($0.values)" }.sorted()
         }
         return lines
     }
@@ -191,12 +212,54 @@ final class TestVault {
         try database.queryOne("SELECT COUNT(*) AS n FROM documents")?.int("n") ?? -1
     }
 
-    /// Decrypts `reference` into a new file outside the vault and returns the plaintext.
-    func get(_ reference: String) throws -> [UInt8] {
+    /// Decrypts `reference` as `reader` (default: the archivist) into a new file outside the vault; returns it.
+    func get(_ reference: String, as reader: Session? = nil) throws -> [UInt8] {
         let output = folder.path + "/out-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: output) }
-        try Retrieval.get(reference, to: .file(output, overwrite: false), session: session)
+        try Retrieval.get(reference, to: .file(output, overwrite: false), session: reader ?? session)
         return [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
+    }
+
+    /// Runs `body`, which must fail with `kind` (exit status `exit`) and a message containing `message`.
+    ///
+    /// Checks that no table but the audit log changed and that exactly one audit entry was
+    /// appended: `action` with `outcome` and exactly `details`. Returns that entry for further checks.
+    @discardableResult
+    func expectFailure(
+        _ kind: VaultError.Kind, exit: Int32, message: String, logged action: String, _ outcome: AuditOutcome,
+        details: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+    ) throws -> AuditEntry {
+        let before = try catalogueSnapshot()
+        let entries = try auditCount()
+        let error = #expect(throws: VaultError.self, sourceLocation: sourceLocation) { try body() }
+        #expect(error?.kind == kind, "\(error?.message ?? "")", sourceLocation: sourceLocation)
+        #expect(error?.exitCode == exit, sourceLocation: sourceLocation)
+        #expect(
+            error?.message.contains(message) == true, "\(error?.message ?? "no error")", sourceLocation: sourceLocation)
+        #expect(try catalogueSnapshot() == before, "the catalogue changed", sourceLocation: sourceLocation)
+        let added = try auditEntries().dropFirst(entries)
+        #expect(added.count == 1, "\(added.map(\.action))", sourceLocation: sourceLocation)
+        let entry = try #require(added.last, sourceLocation: sourceLocation)
+        #expect(entry.action == action, sourceLocation: sourceLocation)
+        #expect(entry.outcome == outcome, sourceLocation: sourceLocation)
+        #expect(entry.details == details, sourceLocation: sourceLocation)
+        return entry
+    }
+
+    /// Checks that `get` of `reference` as `reader` (default: the archivist) is refused as `expectFailure` does,
+    /// writes no output, and is logged as a denied `get` of `reference` with exactly `details`.
+    func expectGetRefused(
+        _ reference: String, as reader: Session? = nil, kind: VaultError.Kind = .permissionDenied, exit: Int32 = 77,
+        message: String, details: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let reader = reader ?? session
+        let output = folder.path + "/refused-" + UUID().uuidString
+        let entry = try expectFailure(
+            kind, exit: exit, message: message, logged: "get", .denied, details: details, sourceLocation: sourceLocation
+        ) { try Retrieval.get(reference, to: .file(output, overwrite: false), session: reader) }
+        #expect(!FileManager.default.fileExists(atPath: output), sourceLocation: sourceLocation)
+        #expect(entry.actor == reader.actor.name, sourceLocation: sourceLocation)
+        #expect(entry.target == reference.uppercased(), sourceLocation: sourceLocation)
     }
 
     /// XORs the byte at `offset` of file `path` with `mask`; a negative offset counts from the end.
@@ -228,5 +291,41 @@ final class TestVault {
     static func mode(of path: String) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         return try #require(attributes[.posixPermissions] as? Int)
+    }
+}
+
+/// Fixed instants for loan tests: whole seconds, so stored ISO 8601 times compare exactly.
+enum TestTime {
+    /// 2030-01-01T00:00:00Z, far from the real clock so nothing depends on when the tests run.
+    static let start = Date(timeIntervalSince1970: 1_893_456_000)
+    /// One day in seconds, as due dates count them.
+    static let day: TimeInterval = 86_400
+
+    /// `days` days (and `seconds` more) after ``start``.
+    static func after(days: Double, seconds: TimeInterval = 0) -> Date {
+        start.addingTimeInterval(days * day + seconds)
+    }
+}
+
+extension Session {
+    /// Stops this session's clock at `date`, as `Session.clock` allows tests to.
+    func freeze(at date: Date) {
+        clock = { date }
+    }
+}
+
+extension TestVault {
+    /// The stored `loans` row of loan `id`.
+    func loanRow(_ id: Int) throws -> LoanRow {
+        try #require(try LoanTable.find(database, id: id))
+    }
+
+    /// Asks for a loan of `references` as `borrower` (default: the archivist).
+    @discardableResult
+    func request(
+        _ references: [String], as borrower: Session? = nil, purpose: String = "claim review", days: Int? = nil
+    ) throws -> LoanDetails {
+        try Borrowing.request(
+            scope: .references(references), purpose: purpose, days: days, session: borrower ?? session)
     }
 }
