@@ -48,6 +48,21 @@ import Testing
         Row(command: ["audit", "log"], action: "audit.log", allowed: auditReaders),
         Row(command: ["audit", "verify"], action: "audit.verify", allowed: auditReaders),
         Row(command: ["audit", "head"], action: "audit.head", allowed: auditReaders),
+        Row(
+            command: ["borrow", "request", "{ref}", "--purpose", "matrix {role}"], action: "borrow.request",
+            allowed: borrowers),
+        Row(command: ["borrow", "approve", "{loan}"], action: "borrow.approve", allowed: ["approver"]),
+        Row(command: ["borrow", "deny", "{loan}", "--reason", "matrix"], action: "borrow.deny", allowed: ["approver"]),
+        Row(command: ["borrow", "return", "{own-loan}"], action: "borrow.return", allowed: borrowers),
+        Row(command: ["borrow", "renew", "{own-loan}", "--days", "3"], action: "borrow.renew", allowed: borrowers),
+        Row(
+            command: ["borrow", "revoke", "{loan}", "--reason", "matrix"], action: "borrow.revoke",
+            allowed: ["approver", "admin"]),
+        Row(command: ["borrow", "list"], action: "borrow.list", allowed: Set(roles)),
+        Row(command: ["borrow", "show", "{loan}"], action: "borrow.show", allowed: Set(roles)),
+        Row(
+            command: ["borrow", "settings", "--max-days", "20"], action: "borrow.settings",
+            allowed: ["compliance", "admin"]),
     ]
 
     /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.
@@ -134,12 +149,14 @@ import Testing
     @Test func refusalComesBeforeTheCommandsOwnChecks() throws {
         // A denied user learns nothing about references or users: the refusal is the same either way.
         let (sandbox, _) = try Self.vault()
-        try sandbox.expectNoChange(audit: ["get:denied", "user.show:denied"]) {
+        try sandbox.expectNoChange(audit: ["get:denied", "user.show:denied", "borrow.approve:denied"]) {
             expectFailure(
                 try sandbox.run(as: "auditor", ["get", "J001-CL-2024-D10-0999", "-o", "-"]), 77,
                 ["'auditor' may not get"])
             expectFailure(
                 try sandbox.run(as: "staff", ["user", "show", "nobody"]), 77, ["'staff' may not user.show"])
+            expectFailure(
+                try sandbox.run(as: "staff", ["borrow", "approve", "999"]), 77, ["'staff' may not borrow.approve"])
         }
     }
 }
