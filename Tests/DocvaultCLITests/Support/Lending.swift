@@ -51,11 +51,12 @@ extension Sandbox {
     /// runs (vault location); `borrowerEnvironment` only to the request (e.g. a password).
     @discardableResult
     func lend(
-        _ references: [String], to borrower: String = Sandbox.clerk, environment: [String: String] = [:],
-        borrowerEnvironment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
+        _ references: [String], to borrower: String = Sandbox.clerk, purpose: String = "claim review",
+        environment: [String: String] = [:], borrowerEnvironment: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> Int {
         let loan = try requestLoan(
-            references, by: borrower,
+            references, by: borrower, purpose: purpose,
             environment: environment.merging(borrowerEnvironment) { _, new in new }, sourceLocation: sourceLocation)
         try addLender(environment: environment, sourceLocation: sourceLocation)
         let approved = try run(
@@ -67,14 +68,15 @@ extension Sandbox {
         return loan
     }
 
-    /// Lends one reference to `borrower`; see `lend(_:to:environment:borrowerEnvironment:)`.
+    /// Lends one reference to `borrower`; see `lend(_:to:purpose:environment:borrowerEnvironment:)`.
     @discardableResult
     func lend(
-        _ reference: String, to borrower: String = Sandbox.clerk, environment: [String: String] = [:],
-        borrowerEnvironment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
+        _ reference: String, to borrower: String = Sandbox.clerk, purpose: String = "claim review",
+        environment: [String: String] = [:], borrowerEnvironment: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> Int {
         try lend(
-            [reference], to: borrower, environment: environment, borrowerEnvironment: borrowerEnvironment,
-            sourceLocation: sourceLocation)
+            [reference], to: borrower, purpose: purpose, environment: environment,
+            borrowerEnvironment: borrowerEnvironment, sourceLocation: sourceLocation)
     }
 }
