@@ -5,14 +5,16 @@ import Testing
 @Suite struct AuditLogTests {
     static let customer = "Wang Xiaoming"
 
-    /// A vault where the clerk filed, fetched and searched, and a user with the auditor role.
+    /// A vault where the clerk filed, borrowed (lent by the lender), fetched and searched, and an auditor.
     static func vault() throws -> (Sandbox, String) {
         let sandbox = try Sandbox()
         try sandbox.initVault()
         try sandbox.addUser("auditor", roles: "auditor")
+        try sandbox.addLender()
         let reference = try sandbox.fileOne(
             try sandbox.input("claim.pdf", text: "claim"),
             ["--category", "CL", "--year", "2024", "--customer", customer, "--customer-id", "110101199003071234"])
+        try sandbox.lend(reference)
         #expect(try sandbox.run(["get", reference, "-o", "-"]).status == 0)
         let search = try sandbox.run(["search", "--customer", customer, "--json"])
         #expect(search.stdout.contains(reference), "\(search)")
@@ -28,16 +30,28 @@ import Testing
     @Test func fileGetAndSearchAreRecorded() throws {
         let (sandbox, reference) = try Self.vault()
         let entries = try sandbox.auditLog().filter { $0.actor == Sandbox.clerk }
-        #expect(entries.map(\.summary) == ["file:ok", "get:ok", "search:ok"])
-        #expect(entries[0].target == reference)
-        #expect(entries[1].target == reference)
-        #expect(entries[1].details.contains("output=stdout"))
-        #expect(entries[2].details.contains("results=1"))
+        #expect(entries.map(\.summary) == ["file:ok", "borrow.request:ok", "get:ok", "search:ok"])
+        try #require(entries.count == 4)
+        let (file, request, get, search) = (entries[0], entries[1], entries[2], entries[3])
+        #expect(file.target == reference)
+        #expect(get.target == reference)
+        #expect(get.details.contains("output=stdout"))
+        // The get names the loan the request opened.
+        let loan = try #require(request.details.split(separator: ";").first { $0.hasPrefix("loan=") })
+        #expect(
+            get.details.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.contains(String(loan)))
+        #expect(search.details.contains("results=1"))
         #expect(entries.allSatisfy { $0.isSealed })
-        #expect(entries.map(\.seq) == Array(entries[0].seq...entries[0].seq + 2))
+        // Nothing else was logged in between but the lender's approval.
+        let since = try sandbox.auditLog().filter { $0.seq >= file.seq }.map { "\($0.actor) \($0.summary)" }
+        #expect(
+            since == [
+                "clerk file:ok", "clerk borrow.request:ok", "\(Sandbox.lender) borrow.approve:ok", "clerk get:ok",
+                "clerk search:ok",
+            ])
         // The search terms are sealed: in clear neither in the table nor anywhere in the database files.
-        #expect(entries[2].hasSealedDetails)
-        #expect(!entries[2].details.contains(Self.customer))
+        #expect(search.hasSealedDetails)
+        #expect(!search.details.contains(Self.customer))
         for suffix in ["", "-wal"] {
             let path = sandbox.vault + "/catalog.sqlite" + suffix
             guard let bytes = FileManager.default.contents(atPath: path) else { continue }
@@ -73,7 +87,7 @@ import Testing
             return try Self.objects(result)
         }
         let byClerk = try log(["--user", Sandbox.clerk])
-        #expect(byClerk.map { $0["action"] as? String } == ["file", "get", "search"])
+        #expect(byClerk.map { $0["action"] as? String } == ["file", "borrow.request", "get", "search"])
         let byReference = try log(["--ref", reference.lowercased()])
         #expect(
             byReference.map { "\($0["actor"] ?? ""):\($0["action"] ?? ""):\($0["outcome"] ?? "")" } == [
@@ -90,7 +104,9 @@ import Testing
             ["audit", "log", "--json", "--actor", "auditor", "--user", "admin"],
             environment: ["DOCVAULT_USER": CLI.unset])
         #expect(acting.status == 0, "\(acting)")
-        #expect(try Self.objects(acting).map { $0["action"] as? String } == ["user.add", "user.add"])
+        // The admin added the clerk, the auditor and the lender.
+        #expect(try Self.objects(acting).map { $0["target"] as? String } == ["clerk", "auditor", Sandbox.lender])
+        #expect(try Self.objects(acting).map { $0["action"] as? String } == ["user.add", "user.add", "user.add"])
 
         let today = String(try #require(try sandbox.auditLog().first).at.prefix(10))
         let all = try log([]).count
@@ -172,7 +188,8 @@ import Testing
         let admin = try sandbox.auditLog().filter { $0.actor == "admin" }.map { "\($0.summary)@\($0.target)" }
         #expect(
             admin == [
-                "user.add:ok@clerk", "user.add:ok@auditor", "user.disable:ok@auditor", "user.enable:ok@auditor",
+                "user.add:ok@clerk", "user.add:ok@auditor", "user.add:ok@\(Sandbox.lender)", "user.disable:ok@auditor",
+                "user.enable:ok@auditor",
                 "user.show:ok@auditor", "user.list:ok@",
             ])
     }

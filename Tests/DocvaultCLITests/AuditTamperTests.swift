@@ -3,13 +3,14 @@ import Testing
 
 /// Editing the audit log with `sqlite3` between commands: `audit verify` finds it (exit 65) and names the entry.
 @Suite struct AuditTamperTests {
-    /// A vault with a few sealed entries (user adds, a filing, gets and a search) and an auditor.
+    /// A vault with a few sealed entries (user adds, a filing, a loan, gets and a search) and an auditor.
     static func vault() throws -> (Sandbox, String) {
         let sandbox = try Sandbox()
         try sandbox.initVault()
         try sandbox.addUser("auditor", roles: "auditor")
         let reference = try sandbox.fileOne(
             try sandbox.input("a.pdf", text: "audit"), ["--category", "CL", "--year", "2024", "--customer", "Zhou"])
+        try sandbox.lend(reference)
         for _ in 0..<2 { #expect(try sandbox.run(["get", reference, "-o", "-"]).status == 0) }
         #expect(try sandbox.run(["search", "--customer", "Zhou"]).status == 0)
         return (sandbox, reference)

@@ -10,6 +10,7 @@ import Testing
         let content = pseudoRandomBytes(count: size, seed: UInt64(size) + 1)
         let path = try sandbox.input("doc.bin", content)
         let reference = try sandbox.fileOne(path)
+        let loan = try sandbox.lend(reference)
         let blob = try #require(sandbox.blobFiles().first)
         let blobSize = try #require(try FileManager.default.attributesOfItem(atPath: blob)[.size] as? Int)
         // C2SP chunked: the last chunk is always partial (possibly empty), so there are size / 16 KiB + 1 tags.
@@ -34,6 +35,7 @@ import Testing
         let gets = try sandbox.auditLog().filter { $0.action == "get" }
         #expect(gets.map(\.outcome) == ["ok", "ok"])
         #expect(gets.allSatisfy { $0.actor == Sandbox.clerk && $0.target == reference })
+        #expect(gets.allSatisfy { $0.details.contains("loan=\(loan)") }, "\(gets)")
     }
 
     @Test func defaultOutputIsOriginalNameInWorkingFolder() throws {
@@ -41,6 +43,7 @@ import Testing
         try sandbox.initVault()
         let path = try sandbox.input("理赔 申请书.pdf", text: "claim form")
         let reference = try sandbox.fileOne(path)
+        try sandbox.lend(reference)
         let result = try sandbox.run(["get", reference.lowercased()])
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr == "wrote 理赔 申请书.pdf (10 B)\n")
@@ -51,6 +54,7 @@ import Testing
         let sandbox = try Sandbox()
         try sandbox.initVault()
         let reference = try sandbox.fileOne(try sandbox.input("doc.pdf", text: "new content"))
+        try sandbox.lend(reference)
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: sandbox.work + "/doc.pdf"))
         try sandbox.expectNoChange(audit: ["get:failed", "get:failed"]) {
             expectFailure(
@@ -69,6 +73,8 @@ import Testing
         let sandbox = try Sandbox()
         try sandbox.initVault()
         let reference = try sandbox.fileOne(try sandbox.input("doc.pdf", text: "secret plaintext"))
+        // With a loan, get gets as far as choosing the output; without one it would stop at the loan.
+        try sandbox.lend(reference)
         try sandbox.expectNoChange(audit: ["get:failed"]) {
             expectFailure(
                 try sandbox.run(["get", reference, "-o", output]), 64,
@@ -81,6 +87,8 @@ import Testing
         let sandbox = try Sandbox()
         try sandbox.initVault()
         let reference = try sandbox.fileOne(try sandbox.input("doc.pdf", text: "secret plaintext"))
+        // With a loan, get gets as far as choosing the output; without one it would stop at the loan.
+        try sandbox.lend(reference)
         try FileManager.default.createSymbolicLink(atPath: sandbox.work + "/link", withDestinationPath: "vault")
         try sandbox.expectNoChange(audit: ["get:failed"]) {
             expectFailure(
@@ -93,6 +101,7 @@ import Testing
         let sandbox = try Sandbox()
         try sandbox.initVault()
         let reference = try sandbox.fileOne(try sandbox.input("doc.pdf", text: "x"))
+        try sandbox.lend(reference)
         try sandbox.expectNoChange(audit: ["get:failed"]) {
             expectFailure(try sandbox.run(["get", reference, "-o", "nowhere/doc.pdf"]), 66, ["no such folder"])
         }

@@ -68,6 +68,27 @@ import Testing
         #expect(try sandbox.auditLog().last?.actor == "admin")
     }
 
+    @Test func lendAddsTheLenderOnceAndOpensActiveLoans() throws {
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        let reference = try sandbox.fileOne(try sandbox.input("a.pdf", text: "lent"))
+        #expect(try sandbox.run(["get", reference, "-o", "-"]).status == 77)
+        let first = try sandbox.lend(reference)
+        let second = try sandbox.lend([reference, reference])
+        #expect(second == first + 1)
+        #expect(try sandbox.run(["get", reference, "-o", "-"]).stdout == "lent")
+        let entries = try sandbox.auditLog().filter { $0.action.hasPrefix("borrow.") || $0.target == Sandbox.lender }
+        #expect(
+            entries.map { "\($0.actor) \($0.summary) \($0.target)" } == [
+                "clerk borrow.request:ok ", "admin user.add:ok \(Sandbox.lender)",
+                "\(Sandbox.lender) borrow.approve:ok loan:\(first)", "clerk borrow.request:ok ",
+                "\(Sandbox.lender) borrow.approve:ok loan:\(second)",
+            ])
+        let roles = try Catalogue.rows(
+            sandbox.vault + "/catalog.sqlite", "SELECT roles FROM users WHERE name = '\(Sandbox.lender)';")
+        #expect(roles == [["approver"]])
+    }
+
     @Test func environmentIsClearedOfDocvaultVariables() throws {
         // Whatever the developer's shell exports, runs start without DOCVAULT_* variables.
         #expect(CLI.baseEnvironment().keys.allSatisfy { !$0.hasPrefix("DOCVAULT_") })

@@ -5,7 +5,9 @@ import Testing
 @Suite struct HelpAndUsageTests {
     static let subcommands = [
         "init", "file", "get", "show", "list", "search", "user add", "user list", "user show", "user roles",
-        "user disable", "user enable", "passwd", "recover", "audit log", "audit verify", "audit head",
+        "user disable", "user enable", "passwd", "recover", "audit log", "audit verify", "audit head", "borrow request",
+        "borrow approve", "borrow deny", "borrow return", "borrow renew", "borrow revoke", "borrow list", "borrow show",
+        "borrow settings",
     ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])
@@ -35,6 +37,30 @@ import Testing
             #expect(result.stdout.contains("\nUSAGE: docvault \(name)"))
             #expect(result.stdout.contains("\nOPTIONS:\n"))
             #expect(result.stdout.contains("-h, --help"))
+        }
+        #expect(sandbox.names().isEmpty)
+    }
+
+    @Test func borrowGroupListsItsSubcommands() throws {
+        let sandbox = try Sandbox()
+        let borrow = Self.subcommands.filter { $0.hasPrefix("borrow ") }
+        let asked = try sandbox.run(["borrow", "--help"])
+        #expect(asked.status == 0, "\(asked)")
+        #expect(asked.stdout.hasPrefix("USAGE: docvault borrow <subcommand>"))
+        for name in borrow {
+            #expect(asked.stdout.contains("\n  \(name) "), "lists \(name)")
+        }
+        // Without a subcommand the same list is a usage error on stderr.
+        let bare = try sandbox.run(["borrow"])
+        #expect(bare.status == 64)
+        #expect(bare.stdoutData.isEmpty)
+        #expect(bare.stderr == asked.stdout)
+        expectFailure(
+            try sandbox.run(["borrow", "lend"]), 64, ["unknown subcommand 'borrow lend'; run 'docvault borrow --help'"])
+        // The request help names every way to choose documents.
+        let request = try sandbox.run(["help", "borrow", "request"])
+        for option in ["--policy <no>", "--claim <no>", "--customer-id <id>", "--purpose <text>", "--days <n>"] {
+            #expect(request.stdout.contains(option), "borrow request --help lists \(option)")
         }
         #expect(sandbox.names().isEmpty)
     }

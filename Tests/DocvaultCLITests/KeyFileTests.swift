@@ -42,6 +42,7 @@ import Testing
             }
         }
         // DOCVAULT_KEY_FILE and --key-file find it again.
+        try sandbox.lend(reference, borrowerEnvironment: ["DOCVAULT_KEY_FILE": sandbox.root + "/clerk.key"])
         let viaEnvironment = try sandbox.run(
             ["get", reference, "-o", "-"], environment: ["DOCVAULT_KEY_FILE": sandbox.root + "/clerk.key"])
         #expect(viaEnvironment.stdout == "confidential")

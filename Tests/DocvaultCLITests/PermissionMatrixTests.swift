@@ -10,7 +10,12 @@ import Testing
     /// The roles in the order docvault names them in refusals.
     static let roles = ["admin", "archivist", "approver", "compliance", "auditor", "staff"]
 
-    /// One command line and the roles that may run it; `{ref}`, `{input}` and `{role}` are filled in per run.
+    /// One command line and the roles that may run it; the placeholders are filled in per run.
+    ///
+    /// `{ref}` is the filed document, `{input}` a new file, `{role}` the acting role. `{lent-ref}` is
+    /// the document after it was lent to the acting role (when the role may borrow). `{loan}` is a
+    /// fresh request by the `staff` user (not the actor's own, except for staff). `{own-loan}` is a
+    /// fresh active loan of the acting role when it may borrow, else a request by `staff`.
     struct Row: CustomTestStringConvertible, Sendable {
         let command: [String]
         let action: String
@@ -21,11 +26,13 @@ import Testing
 
     static let documentReaders: Set<String> = ["archivist", "staff", "approver", "compliance"]
     static let auditReaders: Set<String> = ["auditor", "compliance", "admin"]
+    /// Who may ask for, return and renew loans: the roles that read documents.
+    static let borrowers = documentReaders
 
     static let table: [Row] = [
         Row(
             command: ["file", "{input}", "--category", "CL", "--year", "2024"], action: "file", allowed: ["archivist"]),
-        Row(command: ["get", "{ref}", "-o", "-"], action: "get", allowed: documentReaders),
+        Row(command: ["get", "{lent-ref}", "-o", "-"], action: "get", allowed: documentReaders),
         Row(command: ["show", "{ref}"], action: "show", allowed: documentReaders.union(["auditor"])),
         Row(command: ["list"], action: "list", allowed: documentReaders.union(["auditor"])),
         Row(command: ["search", "--text", "matrix"], action: "search", allowed: documentReaders.union(["auditor"])),
@@ -41,6 +48,21 @@ import Testing
         Row(command: ["audit", "log"], action: "audit.log", allowed: auditReaders),
         Row(command: ["audit", "verify"], action: "audit.verify", allowed: auditReaders),
         Row(command: ["audit", "head"], action: "audit.head", allowed: auditReaders),
+        Row(
+            command: ["borrow", "request", "{ref}", "--purpose", "matrix {role}"], action: "borrow.request",
+            allowed: borrowers),
+        Row(command: ["borrow", "approve", "{loan}"], action: "borrow.approve", allowed: ["approver"]),
+        Row(command: ["borrow", "deny", "{loan}", "--reason", "matrix"], action: "borrow.deny", allowed: ["approver"]),
+        Row(command: ["borrow", "return", "{own-loan}"], action: "borrow.return", allowed: borrowers),
+        Row(command: ["borrow", "renew", "{own-loan}", "--days", "3"], action: "borrow.renew", allowed: borrowers),
+        Row(
+            command: ["borrow", "revoke", "{loan}", "--reason", "matrix"], action: "borrow.revoke",
+            allowed: ["approver", "admin"]),
+        Row(command: ["borrow", "list"], action: "borrow.list", allowed: Set(roles)),
+        Row(command: ["borrow", "show", "{loan}"], action: "borrow.show", allowed: Set(roles)),
+        Row(
+            command: ["borrow", "settings", "--max-days", "20"], action: "borrow.settings",
+            allowed: ["compliance", "admin"]),
     ]
 
     /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.
@@ -60,10 +82,7 @@ import Testing
         let (sandbox, reference) = try Self.vault()
         let input = try sandbox.input("new.pdf", text: "new document")
         for role in Self.roles {
-            let command = row.command.map {
-                $0.replacingOccurrences(of: "{ref}", with: reference).replacingOccurrences(of: "{input}", with: input)
-                    .replacingOccurrences(of: "{role}", with: role)
-            }
+            let command = try Self.fill(row.command, role: role, reference: reference, input: input, sandbox)
             if row.allowed.contains(role) {
                 let last = try sandbox.auditLog().last?.seq ?? 0
                 let result = try sandbox.run(as: role, command)
@@ -89,9 +108,36 @@ import Testing
         }
     }
 
+    /// `command` with its placeholders filled in for `role`; lends and requests as the placeholders say.
+    static func fill(_ command: [String], role: String, reference: String, input: String, _ sandbox: Sandbox) throws
+        -> [String]
+    {
+        let borrows = Self.borrowers.contains(role)
+        var filled: [String] = []
+        for word in command {
+            switch word {
+            case "{lent-ref}":
+                if borrows { try sandbox.lend(reference, to: role) }
+                filled.append(reference)
+            case "{loan}":
+                filled.append(String(try sandbox.requestLoan([reference], by: "staff")))
+            case "{own-loan}":
+                let loan =
+                    borrows ? try sandbox.lend(reference, to: role) : try sandbox.requestLoan([reference], by: "staff")
+                filled.append(String(loan))
+            default:
+                var text = word.replacingOccurrences(of: "{ref}", with: reference)
+                text = text.replacingOccurrences(of: "{input}", with: input)
+                filled.append(text.replacingOccurrences(of: "{role}", with: role))
+            }
+        }
+        return filled
+    }
+
     @Test func rolesAddUp() throws {
         let (sandbox, reference) = try Self.vault()
         try sandbox.addUser("mixed", roles: "auditor,staff")
+        try sandbox.lend(reference, to: "mixed")
         #expect(try sandbox.run(as: "mixed", ["get", reference, "-o", "-"]).stdout == "matrix document")
         #expect(try sandbox.run(as: "mixed", ["audit", "verify"]).status == 0)
         let input = try sandbox.input("x.pdf", text: "x")
@@ -103,12 +149,14 @@ import Testing
     @Test func refusalComesBeforeTheCommandsOwnChecks() throws {
         // A denied user learns nothing about references or users: the refusal is the same either way.
         let (sandbox, _) = try Self.vault()
-        try sandbox.expectNoChange(audit: ["get:denied", "user.show:denied"]) {
+        try sandbox.expectNoChange(audit: ["get:denied", "user.show:denied", "borrow.approve:denied"]) {
             expectFailure(
                 try sandbox.run(as: "auditor", ["get", "J001-CL-2024-D10-0999", "-o", "-"]), 77,
                 ["'auditor' may not get"])
             expectFailure(
                 try sandbox.run(as: "staff", ["user", "show", "nobody"]), 77, ["'staff' may not user.show"])
+            expectFailure(
+                try sandbox.run(as: "staff", ["borrow", "approve", "999"]), 77, ["'staff' may not borrow.approve"])
         }
     }
 }

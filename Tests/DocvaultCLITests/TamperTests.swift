@@ -16,6 +16,8 @@ import Testing
         try sandbox.initVault()
         let content = pseudoRandomBytes(count: size, seed: 77)
         let reference = try sandbox.fileOne(try sandbox.input("doc.pdf", content))
+        // Lent first, so that get reaches the blob: the refusals below are about the data, not the loan.
+        try sandbox.lend(reference)
         let blob = try sandbox.blobFile(of: reference)
         #expect(sandbox.blobFiles() == [blob])
         return (sandbox, reference, content, blob)
@@ -104,6 +106,7 @@ import Testing
         try sandbox.initVault()
         let first = try sandbox.fileOne(try sandbox.input("a.pdf", pseudoRandomBytes(count: 3_000, seed: 1)))
         let second = try sandbox.fileOne(try sandbox.input("b.pdf", pseudoRandomBytes(count: 3_000, seed: 2)))
+        try sandbox.lend([first, second])
         let blobA = try sandbox.blobFile(of: first)
         let blobB = try sandbox.blobFile(of: second)
         let dataA = try Data(contentsOf: URL(fileURLWithPath: blobA))
@@ -123,6 +126,7 @@ import Testing
         let blob = try sandbox.blobFile(of: reference)
         // A second document with the same content still has its own key: its blob does not fit the first.
         let twin = try sandbox.fileOne(try sandbox.input("twin.pdf", content))
+        try sandbox.lend([reference, twin])
         try FileManager.default.removeItem(atPath: blob)
         try FileManager.default.copyItem(atPath: try sandbox.blobFile(of: twin), toPath: blob)
         try Self.expectRefused(sandbox, reference)

@@ -28,6 +28,7 @@ import Testing
         #expect(info.st_mode & 0o777 == 0o600)
         #expect(try String(contentsOfFile: sandbox.keyFile("bob"), encoding: .utf8).contains("\nuser bob\n"))
         expectNoSecret(try sandbox.secretHex(keyFile: sandbox.keyFile("bob")), in: [result])
+        try sandbox.lend(reference, to: "bob")
         #expect(try sandbox.run(as: "bob", ["get", reference, "-o", "-"]).stdout == "users")
         let shown = try sandbox.run(as: "admin", ["user", "show", "bob", "--json"])
         let json = try #require(try JSONSerialization.jsonObject(with: shown.stdoutData) as? [String: Any])
@@ -46,6 +47,7 @@ import Testing
             stdin: Data((Self.password + "\n").utf8))
         #expect(added.status == 0, "\(added)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.keyFile("carol")))
+        try sandbox.lend(reference, to: "carol", borrowerEnvironment: ["DOCVAULT_PASSWORD": Self.password])
         let viaStdin = try sandbox.run(
             ["get", reference, "-o", "-", "--user", "carol", "--password-stdin"],
             stdin: Data((Self.password + "\n").utf8))
@@ -133,6 +135,7 @@ import Testing
 
     @Test func rolesChangeTakesEffect() throws {
         let (sandbox, reference) = try Self.vault()
+        try sandbox.lend(reference)
         let input = try sandbox.input("b.pdf", text: "b")
         let changed = try sandbox.run(as: "admin", ["user", "roles", "clerk", "--set", "staff"])
         #expect(changed.status == 0, "\(changed)")
@@ -150,6 +153,7 @@ import Testing
 
     @Test func disableRefusesLoginAndEnableRestoresIt() throws {
         let (sandbox, reference) = try Self.vault()
+        let loan = try sandbox.lend(reference)
         let disabled = try sandbox.run(as: "admin", ["user", "disable", "clerk"])
         #expect(disabled.status == 0, "\(disabled)")
         #expect(disabled.stdout == "Disabled 'clerk'.\n")
@@ -165,6 +169,11 @@ import Testing
             try sandbox.run(as: "admin", ["user", "disable", "clerk"]), 1, ["user 'clerk' is already disabled"])
         let enabled = try sandbox.run(as: "admin", ["user", "enable", "clerk"])
         #expect(enabled.stdout == "Enabled 'clerk'.\n", "\(enabled)")
+        // Disabling revoked the loan: the clerk logs in again but needs a new loan to read.
+        expectFailure(
+            try sandbox.run(["get", reference, "-o", "-"]), 77,
+            ["loan \(loan) for \(reference) was revoked; request a new loan"])
+        try sandbox.lend(reference)
         #expect(try sandbox.run(["get", reference, "-o", "-"]).stdout == "users")
         expectFailure(try sandbox.run(as: "admin", ["user", "enable", "clerk"]), 1, ["user 'clerk' is not disabled"])
     }
@@ -190,6 +199,7 @@ import Testing
 
     @Test func passwdReissuesTheKeyFile() throws {
         let (sandbox, reference) = try Self.vault()
+        try sandbox.lend(reference)
         let old = sandbox.root + "/old-clerk.key"
         try FileManager.default.copyItem(atPath: sandbox.clerkKey, toPath: old)
         let oldSecret = try sandbox.secretHex(keyFile: old)
@@ -207,11 +217,15 @@ import Testing
             ["does not open a keyslot of 'clerk'"])
         expectDeniedLogin(try sandbox.auditEntries(after: last), actor: "clerk", reason: "does not open a keyslot")
         #expect(try sandbox.run(["get", reference, "-o", "-"]).stdout == "users")
-        #expect(sandbox.names(in: sandbox.keys).filter { !$0.hasPrefix(".") } == ["admin.key", "clerk.key"])
+        #expect(
+            sandbox.names(in: sandbox.keys).filter { !$0.hasPrefix(".") } == [
+                "admin.key", "clerk.key", "\(Sandbox.lender).key",
+            ])
     }
 
     @Test func passwdSetsAPassword() throws {
         let (sandbox, reference) = try Self.vault()
+        try sandbox.lend(reference)
         let result = try sandbox.run(
             ["passwd", "--password", "--new-password-stdin"], stdin: Data((Self.password + "\n").utf8))
         #expect(result.status == 0, "\(result)")

@@ -74,6 +74,8 @@ import Testing
         let path = try sandbox.input("a.pdf", text: "via environment")
         let filed = try sandbox.run(["file", path, "--category", "OT", "--year", "2020"], environment: environment)
         #expect(filed.status == 0)
+        try sandbox.lend("J001-OT-2020-D10-0001", environment: environment)
+        #expect(FileManager.default.fileExists(atPath: sandbox.root + "/elsewhere/k/\(Sandbox.lender).key"))
         let got = try sandbox.run(["get", "J001-OT-2020-D10-0001", "-o", "-"], environment: environment)
         #expect(got.stdout == "via environment")
         // Without the variables the default ./vault is used, and there is none.

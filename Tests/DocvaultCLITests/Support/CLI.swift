@@ -192,6 +192,9 @@ final class Sandbox {
     /// The recovery code the last `initVault` printed.
     private(set) var recoveryCode = ""
 
+    /// Whether `addLender` has added the approver that `lend` approves loans as.
+    var hasLender = false
+
     /// Runs `docvault arguments` with the working folder `cwd` (default: `work`).
     @discardableResult
     func run(
