@@ -119,6 +119,10 @@ let borrowListCommand = Command(
                 l.status,
             ]
         }
+        if case .table = format, loans.isEmpty {
+            Console.err("no loans match")
+            return
+        }
         printRows(loans, headers: headers, rows: rows, format: format)
     })
 
@@ -149,7 +153,7 @@ let borrowShowCommand = Command(
     })
 
 let borrowSettingsCommand = Command(
-    name: "borrow settings", abstract: "Show or change the vault's loan periods (compliance, admin).",
+    name: "borrow settings", abstract: "Show the vault's loan periods; compliance or an admin changes them.",
     usage: "borrow settings [--default-days <n>] [--max-days <n>]",
     discussion: "Without options, prints the current settings. Changes are logged with old and new values.",
     options: actorOptions + [

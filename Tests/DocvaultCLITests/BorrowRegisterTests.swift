@@ -216,6 +216,14 @@ import Testing
             Self.displayWidth(line) - Self.displayWidth(String(line.split(separator: " ").last ?? ""))
         }
         #expect(Set(statusColumns).count == 1, "\(lines)")
+
+        // An empty table says so on stderr, as list and search do; JSON and CSV stay machine-readable.
+        let empty = try sandbox.run(as: "auditor", ["borrow", "list", "--status", "revoked"])
+        #expect(empty.status == 0, "\(empty)")
+        #expect(empty.stdout.isEmpty)
+        #expect(empty.stderr == "no loans match\n")
+        let emptyCSV = try sandbox.run(as: "auditor", ["borrow", "list", "--status", "revoked", "--csv"])
+        #expect(emptyCSV.stdout == "loan,borrower,role,requested,items,purpose,due,returned,approver,status\r\n")
     }
 
     /// Terminal columns of `text`: East Asian wide and fullwidth characters take two (Unicode UAX #11).
@@ -239,7 +247,7 @@ import Testing
         #expect(changed.status == 0, "\(changed)")
         #expect(changed.stdout == "default-days 7\nmax-days     10\n")
         let entry = try #require(try sandbox.auditLog().last)
-        #expect(entry.summary == "borrow.settings:ok")
+        #expect(entry.summary == "borrow.settings.change:ok")
         #expect(Register.detail("max-days", in: entry.details) == "30->10")
 
         try sandbox.expectNoChange(audit: ["borrow.request:failed"]) {
@@ -256,20 +264,28 @@ import Testing
         #expect(try sandbox.run(as: Sandbox.lender, ["borrow", "approve", String(loan)]).status == 0)
         #expect(try Register.show(sandbox, loan)["requestedDays"] as? Int == 10)
 
-        try sandbox.expectNoChange(audit: ["borrow.settings:denied", "borrow.settings:denied"]) {
-            for arguments in [["borrow", "settings"], ["borrow", "settings", "--max-days", "30"]] {
-                expectFailure(
-                    try sandbox.run(as: "staff", arguments), 77,
-                    ["'staff' may not borrow.settings; it needs the role admin, compliance"])
-            }
+        // Anyone may read the periods (a borrower wants to know the longest loan); only compliance or an admin changes them.
+        let read = try sandbox.run(as: "staff", ["borrow", "settings"])
+        #expect(read.status == 0, "\(read)")
+        #expect(read.stdout == "default-days 7\nmax-days     10\n")
+        #expect(try #require(try sandbox.auditLog().last).summary == "borrow.settings:ok")
+        try sandbox.expectNoChange(audit: ["borrow.settings.change:denied"]) {
+            expectFailure(
+                try sandbox.run(as: "staff", ["borrow", "settings", "--max-days", "30"]), 77,
+                ["'staff' may not borrow.settings.change; it needs the role admin, compliance"])
         }
-        try sandbox.expectNoChange(audit: ["borrow.settings:failed", "borrow.settings:failed"]) {
+        try sandbox.expectNoChange(
+            audit: ["borrow.settings.change:failed", "borrow.settings.change:failed", "borrow.settings.change:failed"]
+        ) {
             expectFailure(
                 try sandbox.run(as: "compliance", ["borrow", "settings", "--max-days", "366"]), 64,
                 ["--max-days must be between 1 and 365"])
             expectFailure(
                 try sandbox.run(as: "compliance", ["borrow", "settings", "--default-days", "11"]), 64,
                 ["--default-days must be between 1 and the maximum (10)"])
+            expectFailure(
+                try sandbox.run(as: "compliance", ["borrow", "settings", "--max-days", "5"]), 64,
+                ["--max-days 5 is below the default period (7 days); give a smaller --default-days too"])
         }
         let admin = try sandbox.run(as: "admin", ["borrow", "settings", "--default-days", "3"])
         #expect(admin.stdout == "default-days 3\nmax-days     10\n", "\(admin)")

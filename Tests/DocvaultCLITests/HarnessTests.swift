@@ -80,8 +80,8 @@ import Testing
         let entries = try sandbox.auditLog().filter { $0.action.hasPrefix("borrow.") || $0.target == Sandbox.lender }
         #expect(
             entries.map { "\($0.actor) \($0.summary) \($0.target)" } == [
-                "clerk borrow.request:ok ", "admin user.add:ok \(Sandbox.lender)",
-                "\(Sandbox.lender) borrow.approve:ok loan:\(first)", "clerk borrow.request:ok ",
+                "clerk borrow.request:ok loan:\(first)", "admin user.add:ok \(Sandbox.lender)",
+                "\(Sandbox.lender) borrow.approve:ok loan:\(first)", "clerk borrow.request:ok loan:\(second)",
                 "\(Sandbox.lender) borrow.approve:ok loan:\(second)",
             ])
         let roles = try Catalogue.rows(

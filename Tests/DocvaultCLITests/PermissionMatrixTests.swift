@@ -60,8 +60,9 @@ import Testing
             allowed: ["approver", "admin"]),
         Row(command: ["borrow", "list"], action: "borrow.list", allowed: Set(roles)),
         Row(command: ["borrow", "show", "{loan}"], action: "borrow.show", allowed: Set(roles)),
+        Row(command: ["borrow", "settings"], action: "borrow.settings", allowed: Set(roles)),
         Row(
-            command: ["borrow", "settings", "--max-days", "20"], action: "borrow.settings",
+            command: ["borrow", "settings", "--max-days", "20"], action: "borrow.settings.change",
             allowed: ["compliance", "admin"]),
     ]
 

@@ -45,7 +45,8 @@ public enum Borrowing {
     /// Approves a request (setting the due date) or a pending renewal; never the approver's own loan.
     ///
     /// A request's due date is `days` (default: as requested) after approval; a
-    /// renewal adds its days to the later of now and the current due date.
+    /// renewal adds its days to the current due date, and only while that date
+    /// has not passed (an overdue loan is returned, never renewed).
     public static func approve(_ id: Int, days: Int?, session: Session) throws -> LoanDetails {
         try session.perform(.borrowApprove, target: "loan:\(id)") { note in
             let loan = try existing(id, session)
@@ -65,9 +66,14 @@ public enum Borrowing {
                     ])
                 note.details = ["loan=\(id)", "days=\(granted)", "due=\(Timestamp.format(due))"]
             } else if loan.status == "active", let renewal = loan.renewalDays {
+                guard LoanAccess.status(of: loan, at: now) == "active" else {
+                    throw VaultError.failure(
+                        "loan \(id) expired on \(loan.dueAt ?? "?") before its renewal was approved; "
+                            + "the borrower must return it and request a new loan")
+                }
                 let granted = days ?? renewal
                 try limits.check(days: granted)
-                let base = max(now, loan.dueAt.flatMap(Timestamp.parse) ?? now)
+                let base = loan.dueAt.flatMap(Timestamp.parse) ?? now
                 let due = base.addingTimeInterval(Double(granted) * 86_400)
                 try LoanTable.update(
                     session.database, id: id,

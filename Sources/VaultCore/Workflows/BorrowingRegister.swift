@@ -77,7 +77,10 @@ public enum BorrowingRegister {
                 throw VaultError.usage("--status must be one of \(statuses.joined(separator: ", "))")
             }
             let requester = filter.mine || !readsWholeRegister(session) ? session.actor.name : filter.user
-            if let user = filter.user, let requester, user != requester { return [] }
+            if let user = filter.user, let requester, user != requester {
+                note.details.append("results=0")
+                return []
+            }
             let stored: [String]? = filter.status.map { $0 == "overdue" ? ["active"] : [$0] }
             let now = session.now()
             let loans = try LoanTable.all(session.database, requester: requester, statuses: stored)

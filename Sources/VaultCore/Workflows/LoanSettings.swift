@@ -29,14 +29,18 @@ public struct LoanSettings: Sendable, Equatable, Codable {
 
     /// Changes the default and/or the maximum period (compliance, admin); logged with old and new values.
     public static func change(defaultDays: Int?, maxDays: Int?, session: Session) throws -> LoanSettings {
-        try session.perform(.borrowSettings, target: "loan-settings") { note in
+        try session.perform(.borrowSettingsChange, target: "loan-settings") { note in
             let old = try current(session.database)
             let new = LoanSettings(defaultDays: defaultDays ?? old.defaultDays, maxDays: maxDays ?? old.maxDays)
             guard (1...ceiling).contains(new.maxDays) else {
                 throw VaultError.usage("--max-days must be between 1 and \(ceiling)")
             }
             guard (1...new.maxDays).contains(new.defaultDays) else {
-                throw VaultError.usage("--default-days must be between 1 and the maximum (\(new.maxDays))")
+                throw VaultError.usage(
+                    defaultDays == nil
+                        ? "--max-days \(new.maxDays) is below the default period (\(old.defaultDays) days); "
+                            + "give a smaller --default-days too"
+                        : "--default-days must be between 1 and the maximum (\(new.maxDays))")
             }
             try SettingsTable.set(session.database, "loan.default_days", String(new.defaultDays))
             try SettingsTable.set(session.database, "loan.max_days", String(new.maxDays))

@@ -54,6 +54,7 @@ public enum Action: String, CaseIterable, Sendable {
     case borrowList = "borrow.list"
     case borrowShow = "borrow.show"
     case borrowSettings = "borrow.settings"
+    case borrowSettingsChange = "borrow.settings.change"
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -87,7 +88,8 @@ public enum Permissions {
         .borrowRevoke: [.approver, .admin],
         .borrowList: Set(Role.allCases),
         .borrowShow: Set(Role.allCases),
-        .borrowSettings: [.compliance, .admin],
+        .borrowSettings: Set(Role.allCases),
+        .borrowSettingsChange: [.compliance, .admin],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.

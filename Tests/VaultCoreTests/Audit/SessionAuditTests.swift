@@ -166,7 +166,8 @@ struct SessionAuditTests {
             ])
         #expect(
             added.map(\.target) == [
-                references[0], references[1], "", "loan:\(loan.id)", references[0], references[1], "", "",
+                references[0], references[1], "loan:\(loan.id)", "loan:\(loan.id)", references[0], references[1], "",
+                "",
             ])
         #expect(added[0].details == "size=5; type=claim-form")
         #expect(added[1].details == "size=7; type=claim-form")

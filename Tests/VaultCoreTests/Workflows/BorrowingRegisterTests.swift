@@ -56,8 +56,7 @@ struct BorrowingRegisterTests {
         #expect(try Self.list(test.session, mine: true, user: "sam").isEmpty)
         let entry = try test.lastAudit()
         #expect(entry.action == "borrow.list")
-        // This early-out path logs no `results=` detail, unlike every other listing (reported, not changed).
-        #expect(entry.details.hasPrefix("mine; user=sam"))
+        #expect(entry.details == "mine; user=sam; results=0")
 
         try test.expectFailure(
             .usage, exit: 64, message: "--status must be one of requested, active, overdue, returned, denied, revoked",

@@ -298,22 +298,26 @@ struct BorrowingTests {
         let reference = try test.fileText("x")
         let older = try test.request([reference], days: 20)
         #expect(try LoanSettings.show(session: carla) == LoanSettings(defaultDays: 7, maxDays: 30))
+        // Anyone may read the periods; reading is logged as borrow.settings.
+        #expect(try LoanSettings.show(session: sam) == LoanSettings(defaultDays: 7, maxDays: 30))
+        #expect(try test.lastAudit().action == "borrow.settings")
         let refusals: [(Int?, Int?, String)] = [
             (nil, 0, "--max-days must be between 1 and 365"),
             (nil, 366, "--max-days must be between 1 and 365"),
+            (nil, 5, "--max-days 5 is below the default period (7 days); give a smaller --default-days too"),
             (31, nil, "--default-days must be between 1 and the maximum (30)"),
             (0, nil, "--default-days must be between 1 and the maximum (30)"),
             (20, 10, "--default-days must be between 1 and the maximum (10)"),
         ]
         for (defaultDays, maxDays, message) in refusals {
             let entry = try test.expectFailure(
-                .usage, exit: 64, message: message, logged: "borrow.settings", .failed, details: ""
+                .usage, exit: 64, message: message, logged: "borrow.settings.change", .failed, details: ""
             ) { _ = try LoanSettings.change(defaultDays: defaultDays, maxDays: maxDays, session: carla) }
             #expect(entry.target == "loan-settings")
         }
-        let refusal = "'sam' may not borrow.settings; it needs the role admin, compliance"
+        let refusal = "'sam' may not borrow.settings.change; it needs the role admin, compliance"
         try test.expectFailure(
-            .permissionDenied, exit: 77, message: refusal, logged: "borrow.settings", .denied,
+            .permissionDenied, exit: 77, message: refusal, logged: "borrow.settings.change", .denied,
             details: "reason=\(refusal)"
         ) { _ = try LoanSettings.change(defaultDays: 3, maxDays: nil, session: sam) }
         #expect(try LoanSettings.current(test.database) == LoanSettings(defaultDays: 7, maxDays: 30))

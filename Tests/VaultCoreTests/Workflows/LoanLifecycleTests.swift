@@ -124,6 +124,31 @@ struct LoanLifecycleTests {
             details: "output=file; loan=\(loan.id); refused=expired")
     }
 
+    @Test("A renewal asked in time but not approved before the due date cannot revive the loan")
+    func renewalApprovedTooLate() throws {
+        let test = try TestVault()
+        let approver = try test.approver()
+        let (reference, loan) = try Self.activeLoan(test)
+        let due = TestTime.after(days: 7)
+        test.session.freeze(at: TestTime.after(days: 6))
+        _ = try Borrowing.renew(loan.id, days: 5, session: test.session)
+        approver.freeze(at: due.addingTimeInterval(60))
+        try test.expectFailure(
+            .failure, exit: 1,
+            message: "loan \(loan.id) expired on \(Timestamp.format(due)) before its renewal was approved; "
+                + "the borrower must return it and request a new loan",
+            logged: "borrow.approve", .failed, details: ""
+        ) { _ = try Borrowing.approve(loan.id, days: nil, session: approver) }
+        let shown = try BorrowingRegister.show(loan.id, session: approver)
+        #expect(shown.status == "overdue")
+        #expect(shown.dueAt == Timestamp.format(due))
+        #expect(shown.renewalDays == 5)
+        test.session.freeze(at: due.addingTimeInterval(120))
+        try test.expectGetRefused(
+            reference, message: "loan \(loan.id) expired on \(Timestamp.format(due))",
+            details: "output=file; loan=\(loan.id); refused=expired")
+    }
+
     @Test("Only the borrower or an archivist returns a loan, and only a loan that is out")
     func returning() throws {
         let test = try TestVault()

@@ -39,7 +39,8 @@ struct PermissionsTests {
         (.borrowRevoke, [.approver, .admin]),
         (.borrowList, [.admin, .archivist, .approver, .compliance, .auditor, .staff]),
         (.borrowShow, [.admin, .archivist, .approver, .compliance, .auditor, .staff]),
-        (.borrowSettings, [.compliance, .admin]),
+        (.borrowSettings, Set(Role.allCases)),
+        (.borrowSettingsChange, [.compliance, .admin]),
     ]
 
     @Test("Every (role, action) pair is decided as the intended matrix says")
