@@ -3,7 +3,7 @@
 /// FileFormat.md describes every table that holds key material or sealed fields.
 public enum CatalogSchema {
     /// The migrations, in order; never edit a released one, add a new one.
-    public static let migrator = Migrator(migrations: [version1, version2, version3])
+    public static let migrator = Migrator(migrations: [version1, version2, version3, version4])
 
     static let version1 = """
         CREATE TABLE vault_meta (
@@ -142,5 +142,84 @@ public enum CatalogSchema {
             value TEXT NOT NULL
         );
         INSERT INTO vault_settings (name, value) VALUES ('loan.default_days', '7'), ('loan.max_days', '30');
+        """
+
+    /// Version 4: retention rules, business events, legal holds (FileFormat.md, "Retention and holds").
+    ///
+    /// A vault migrated from version 3 gets the default rules here; a new vault has
+    /// no categories yet when migrations run, so `VaultSetup` inserts the same
+    /// ``defaultRetentionRules`` after seeding the categories.
+    static let version4 = """
+        ALTER TABLE documents ADD COLUMN contract_no TEXT;
+        CREATE INDEX documents_by_contract ON documents(contract_no);
+        CREATE TABLE retention_rules (
+            id INTEGER PRIMARY KEY,
+            category TEXT NOT NULL REFERENCES categories(code),
+            doc_type TEXT CHECK (doc_type IS NULL OR length(doc_type) > 0),
+            years INTEGER CHECK (years IS NULL OR years BETWEEN 1 AND 200),
+            short_term_years INTEGER CHECK (short_term_years IS NULL OR short_term_years BETWEEN 1 AND 200),
+            trigger TEXT NOT NULL CHECK (trigger IN (
+                'filed', 'document-date', 'fiscal-year-end', 'policy-terminated', 'claim-closed',
+                'claim-and-policy', 'relationship-ended', 'contract-ended')),
+            year_end_cutoff INTEGER NOT NULL DEFAULT 0 CHECK (year_end_cutoff IN (0, 1)),
+            basis TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX retention_rules_by_scope ON retention_rules(category, COALESCE(doc_type, ''));
+        CREATE TABLE retention_floors (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+            years INTEGER,
+            set_at TEXT NOT NULL,
+            set_by TEXT NOT NULL
+        );
+        CREATE TABLE business_events (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN (
+                'policy-terminated', 'claim-closed', 'relationship-ended', 'contract-ended')),
+            subject TEXT NOT NULL,
+            event_date TEXT NOT NULL,
+            term_months INTEGER CHECK (term_months IS NULL OR term_months > 0),
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            UNIQUE (kind, subject)
+        );
+        CREATE TABLE legal_holds (
+            id INTEGER PRIMARY KEY,
+            scope TEXT NOT NULL CHECK (scope IN ('document', 'policy', 'claim', 'customer')),
+            subject TEXT NOT NULL,
+            reason_sealed BLOB NOT NULL,
+            placed_by TEXT NOT NULL,
+            placed_at TEXT NOT NULL,
+            released_by TEXT,
+            released_at TEXT,
+            release_reason_sealed BLOB,
+            CHECK ((released_by IS NULL) = (released_at IS NULL))
+        );
+        CREATE INDEX legal_holds_in_force ON legal_holds(scope, subject) WHERE released_at IS NULL;
+        """ + defaultRetentionRules
+
+    /// The rules of DESIGN.md section 5, inserted only where the categories exist (frozen with version 4).
+    static let defaultRetentionRules = """
+        INSERT INTO retention_rules (category, doc_type, years, short_term_years, trigger, year_end_cutoff, basis,
+            updated_at, updated_by)
+        SELECT c.code, r.doc_type, r.years, r.short_term_years, r.trigger, r.cutoff, r.basis,
+            strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'docvault'
+        FROM (
+            SELECT 'UW' AS code, NULL AS doc_type, 10 AS years, 5 AS short_term_years,
+                'policy-terminated' AS trigger, 0 AS cutoff, 'Insurance Law art. 87' AS basis
+            UNION ALL SELECT 'CL', NULL, 10, NULL, 'claim-and-policy', 0, 'Insurance Law arts. 87, 26'
+            UNION ALL SELECT 'CU', NULL, 5, NULL, 'relationship-ended', 0, 'anti-money-laundering rules'
+            UNION ALL SELECT 'FI', NULL, 30, NULL, 'fiscal-year-end', 0,
+                'Accounting Archives Measures 2015 (vouchers, ledgers)'
+            UNION ALL SELECT 'FI', 'report', 10, NULL, 'fiscal-year-end', 0,
+                'Accounting Archives Measures 2015 (periodic reports)'
+            UNION ALL SELECT 'FI', 'statement', 10, NULL, 'fiscal-year-end', 0,
+                'Accounting Archives Measures 2015 (bank statements)'
+            UNION ALL SELECT 'FI', 'annual-report', NULL, NULL, 'fiscal-year-end', 0,
+                'Accounting Archives Measures 2015 (annual reports, permanent)'
+            UNION ALL SELECT 'HR', NULL, 2, NULL, 'contract-ended', 0, 'Labour Contract Law art. 50'
+            UNION ALL SELECT 'OT', NULL, 10, NULL, 'filed', 0, 'company policy'
+        ) AS r JOIN categories c ON c.code = r.code;
         """
 }

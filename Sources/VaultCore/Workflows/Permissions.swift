@@ -55,6 +55,15 @@ public enum Action: String, CaseIterable, Sendable {
     case borrowShow = "borrow.show"
     case borrowSettings = "borrow.settings"
     case borrowSettingsChange = "borrow.settings.change"
+    case retentionRules = "retention.rules"
+    case retentionSet = "retention.set"
+    case retentionDue = "retention.due"
+    case retentionExplain = "retention.explain"
+    case eventRecord = "event.record"
+    case eventList = "event.list"
+    case holdPlace = "hold.place"
+    case holdRelease = "hold.release"
+    case holdList = "hold.list"
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -90,6 +99,15 @@ public enum Permissions {
         .borrowShow: Set(Role.allCases),
         .borrowSettings: Set(Role.allCases),
         .borrowSettingsChange: [.compliance, .admin],
+        .retentionRules: Set(Role.allCases),
+        .retentionSet: [.compliance],
+        .retentionDue: [.compliance, .archivist, .auditor],
+        .retentionExplain: [.compliance, .archivist, .auditor],
+        .eventRecord: [.archivist],
+        .eventList: [.archivist, .compliance, .auditor, .approver],
+        .holdPlace: [.compliance],
+        .holdRelease: [.approver],
+        .holdList: [.compliance, .approver, .archivist, .auditor],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.

@@ -59,6 +59,7 @@ public enum VaultSetup {
                 try VaultMeta(vaultID: vaultID, fonds: fonds, createdAt: now, initialAdmin: admin, isDemo: isDemo)
                     .insert(database, formatVersion: formatVersion)
                 try CategoryTable.seed(database)
+                try database.execute(CatalogSchema.defaultRetentionRules)
                 let userID = try UserTable.insert(database, name: admin, roles: ["admin"], createdAt: now)
                 let keySalt = try SecureRandom.bytes(count: 32)
                 try KeyslotCrypto.insertSlot(

@@ -6,16 +6,19 @@ import Testing
 /// Opening a catalogue written by an older release.
 @Suite("Schema migration")
 struct SchemaMigrationTests {
-    /// Writes a catalogue at schema `version` (1 or 2) by running that release's migrations by hand.
+    /// Writes a catalogue at schema `version` (1, 2 or 3) by running that release's migrations by hand.
     ///
-    /// It holds the vault identity, the admin `alice` and, from version 2 on, one audit entry.
+    /// It holds the vault identity, the six categories `init` always seeded, the admin
+    /// `alice` and, from version 2 on, one audit entry.
     private static func oldCatalogue(version: Int, at location: VaultLocation, vaultID: [UInt8]) throws {
         try FileManager.default.createDirectory(atPath: location.vault, withIntermediateDirectories: true)
         let old = try Database(path: location.catalogPath, create: true)
         try old.writeTransaction {
             try old.execute(CatalogSchema.version1)
             if version >= 2 { try old.execute(CatalogSchema.version2) }
+            if version >= 3 { try old.execute(CatalogSchema.version3) }
             try old.execute("PRAGMA user_version = \(version)")
+            try CategoryTable.seed(old)
             try VaultMeta(
                 vaultID: vaultID, fonds: "V\(version)", createdAt: "2024-01-01T00:00:00Z", initialAdmin: "alice",
                 isDemo: false
@@ -28,7 +31,9 @@ struct SchemaMigrationTests {
             }
         }
         #expect(try old.userVersion() == version)
-        #expect(try old.queryOne("SELECT name FROM sqlite_master WHERE name = 'loans'") == nil)
+        let hasLoans = try old.queryOne("SELECT name FROM sqlite_master WHERE name = 'loans'") != nil
+        #expect(hasLoans == (version >= 3))
+        #expect(try old.queryOne("SELECT name FROM sqlite_master WHERE name = 'retention_rules'") == nil)
         let hasAuditLog = try old.queryOne("SELECT name FROM sqlite_master WHERE name = 'audit_log'") != nil
         #expect(hasAuditLog == (version >= 2))
     }
@@ -60,27 +65,70 @@ struct SchemaMigrationTests {
         #expect(try LoanSettings.current(database) == LoanSettings(defaultDays: 7, maxDays: 30))
     }
 
-    @Test("A version 1 catalogue is migrated to version 3: an empty audit log and the borrowing register")
+    /// Checks what version 4 added: the default retention rules, empty events and holds, `documents.contract_no`.
+    private static func expectRetentionSchema(_ database: Database) throws {
+        let rules = try database.query(
+            "SELECT category, COALESCE(doc_type, '-') AS t, COALESCE(years, 0) AS y, trigger FROM retention_rules "
+                + "ORDER BY category, t"
+        ).map { "\($0.string("category") ?? "") \($0.string("t") ?? "") \($0.int("y")) \($0.string("trigger") ?? "")" }
+        #expect(
+            rules == [
+                "CL - 10 claim-and-policy", "CU - 5 relationship-ended", "FI - 30 fiscal-year-end",
+                "FI annual-report 0 fiscal-year-end", "FI report 10 fiscal-year-end", "FI statement 10 fiscal-year-end",
+                "HR - 2 contract-ended", "OT - 10 filed", "UW - 10 policy-terminated",
+            ])
+        #expect(
+            try database.queryOne("SELECT short_term_years FROM retention_rules WHERE category = 'UW'")?.int(
+                "short_term_years") == 5)
+        for table in ["business_events", "legal_holds", "retention_floors"] {
+            #expect(try database.queryOne("SELECT COUNT(*) AS n FROM \(table)")?.int("n") == 0, "\(table)")
+        }
+        #expect(try names(database, "index", of: "documents").contains("documents_by_contract"))
+        #expect(try names(database, "index", of: "legal_holds").contains("legal_holds_in_force"))
+    }
+
+    @Test("A version 3 catalogue is migrated to version 4 with the default retention rules and keeps its loans")
+    func migratesVersion3() throws {
+        let folder = try TestVaultFolder()
+        let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
+        try Self.oldCatalogue(version: 3, at: location, vaultID: try SecureRandom.bytes(count: 16))
+        let before = try Database(path: location.catalogPath, create: false)
+        try before.writeTransaction {
+            try LoanTable.insert(
+                before, id: 1, requester: "alice", purposeSealed: [1], scope: "references", days: 7,
+                at: "2024-01-03T00:00:00Z", documentIDs: [])
+        }
+        let vault = try Vault.open(location)
+        #expect(try vault.database.userVersion() == 4)
+        try Self.expectRetentionSchema(vault.database)
+        #expect(try LoanTable.find(vault.database, id: 1)?.requester == "alice")
+        // A second open runs no migration again: the rules are not inserted twice.
+        let again = try Vault.open(location)
+        #expect(try again.database.queryOne("SELECT COUNT(*) AS n FROM retention_rules")?.int("n") == 9)
+    }
+
+    @Test("A version 1 catalogue is migrated to version 4: an empty audit log, the borrowing register, retention rules")
     func migratesVersion1() throws {
         let folder = try TestVaultFolder()
         let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
         let vaultID = try SecureRandom.bytes(count: 16)
         try Self.oldCatalogue(version: 1, at: location, vaultID: vaultID)
         let vault = try Vault.open(location)
-        #expect(try vault.database.userVersion() == 3)
-        #expect(CatalogSchema.migrator.latestVersion == 3)
+        #expect(try vault.database.userVersion() == 4)
+        #expect(CatalogSchema.migrator.latestVersion == 4)
         #expect(try vault.database.queryOne("SELECT COUNT(*) AS n FROM audit_log")?.int("n") == 0)
         let indexes = try Self.names(vault.database, "index", of: "audit_log")
         #expect(indexes.contains("audit_by_actor"))
         #expect(indexes.contains("audit_by_target"))
         try Self.expectBorrowingSchema(vault.database)
+        try Self.expectRetentionSchema(vault.database)
         // What version 1 held is kept.
         #expect(vault.meta.fonds == "V1")
         #expect(vault.meta.vaultID == vaultID)
         #expect(try UserTable.find(vault.database, name: "alice")?.roles == ["admin"])
         // Opening again changes nothing, and the new tables take entries.
         let again = try Vault.open(location)
-        #expect(try again.database.userVersion() == 3)
+        #expect(try again.database.userVersion() == 4)
         try again.database.writeTransaction {
             try AuditLog.append(
                 again.database, key: nil, at: Timestamp.now(), actor: "x", action: "login", target: "",
@@ -94,14 +142,14 @@ struct SchemaMigrationTests {
         #expect(try LoanTable.find(again.database, id: 1)?.status == "requested")
     }
 
-    @Test("A version 2 catalogue is migrated to version 3 and keeps its audit log")
+    @Test("A version 2 catalogue is migrated to version 4 and keeps its audit log")
     func migratesVersion2() throws {
         let folder = try TestVaultFolder()
         let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
         let vaultID = try SecureRandom.bytes(count: 16)
         try Self.oldCatalogue(version: 2, at: location, vaultID: vaultID)
         let vault = try Vault.open(location)
-        #expect(try vault.database.userVersion() == 3)
+        #expect(try vault.database.userVersion() == 4)
         try Self.expectBorrowingSchema(vault.database)
         let entries = try vault.database.query("SELECT * FROM audit_log ORDER BY seq").map(AuditEntry.init(row:))
         #expect(entries.map(\.actor) == ["mallory"])
@@ -112,7 +160,7 @@ struct SchemaMigrationTests {
         // A second open finds the schema current and leaves the settings as they are.
         try vault.database.run("UPDATE vault_settings SET value = '9' WHERE name = 'loan.default_days'")
         let again = try Vault.open(location)
-        #expect(try again.database.userVersion() == 3)
+        #expect(try again.database.userVersion() == 4)
         #expect(try LoanSettings.current(again.database) == LoanSettings(defaultDays: 9, maxDays: 30))
     }
 }

@@ -245,8 +245,8 @@ struct MigratorTests {
             .compactMap { $0.string("name") }
         #expect(
             tables == [
-                "audit_log", "categories", "documents", "keyslots", "loan_items", "loans", "users", "vault_keys",
-                "vault_meta", "vault_settings",
+                "audit_log", "business_events", "categories", "documents", "keyslots", "legal_holds", "loan_items",
+                "loans", "retention_floors", "retention_rules", "users", "vault_keys", "vault_meta", "vault_settings",
             ])
     }
 }

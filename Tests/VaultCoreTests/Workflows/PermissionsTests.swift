@@ -41,6 +41,15 @@ struct PermissionsTests {
         (.borrowShow, [.admin, .archivist, .approver, .compliance, .auditor, .staff]),
         (.borrowSettings, Set(Role.allCases)),
         (.borrowSettingsChange, [.compliance, .admin]),
+        (.retentionRules, Set(Role.allCases)),
+        (.retentionSet, [.compliance]),
+        (.retentionDue, [.compliance, .archivist, .auditor]),
+        (.retentionExplain, [.compliance, .archivist, .auditor]),
+        (.eventRecord, [.archivist]),
+        (.eventList, [.archivist, .compliance, .auditor, .approver]),
+        (.holdPlace, [.compliance]),
+        (.holdRelease, [.approver]),
+        (.holdList, [.compliance, .approver, .archivist, .auditor]),
     ]
 
     @Test("Every (role, action) pair is decided as the intended matrix says")
