@@ -3,9 +3,9 @@ import Testing
 
 @testable import VaultCore
 
-/// The loan look-ups every `get` and every register listing run must be served by indexes, never a table scan.
-@Suite("Loan query plans")
-struct LoanQueryPlanTests {
+/// The loan and hold look-ups every `get`, register listing and retention check runs must seek an index, never scan.
+@Suite("Query plans of the loan and hold look-ups")
+struct QueryPlanTests {
     /// The `EXPLAIN QUERY PLAN` detail lines of `sql` on a migrated, empty catalogue.
     private static func plan(_ sql: String, bindings: [any SQLBindable]) throws -> [String] {
         let folder = try TestVaultFolder()
@@ -49,5 +49,12 @@ struct LoanQueryPlanTests {
             "SELECT * FROM loans WHERE requester = ? AND status IN (?) ORDER BY id", bindings: ["wang", "active"])
         #expect(Self.scans(lines).isEmpty, "\(lines)")
         #expect(lines.contains { $0.contains("loans_by_requester") }, "\(lines)")
+    }
+
+    @Test("The legal-hold look-up for one subject seeks the partial index of holds in force")
+    func holdsInForce() throws {
+        let lines = try Self.plan(HoldTable.inForceSQL, bindings: ["policy", "P1"])
+        #expect(Self.scans(lines).isEmpty, "\(lines)")
+        #expect(lines.contains { $0.contains("legal_holds_in_force") }, "\(lines)")
     }
 }
