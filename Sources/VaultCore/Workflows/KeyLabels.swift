@@ -9,6 +9,11 @@ enum KeyLabels {
         Array("docvault/v1/loan".utf8) + [0] + vaultID + bigEndianBytes(UInt64(loanID)) + Array(field.utf8)
     }
 
+    /// AAD of a legal hold's sealed reason or release reason.
+    static func holdAAD(vaultID: [UInt8], holdID: Int, field: String) -> [UInt8] {
+        Array("docvault/v1/hold".utf8) + [0] + vaultID + bigEndianBytes(UInt64(holdID)) + Array(field.utf8)
+    }
+
     /// AAD of an audit entry's sealed sensitive details.
     static func auditAAD(vaultID: [UInt8], seq: Int) -> [UInt8] {
         Array("docvault/v1/audit".utf8) + [0] + vaultID + bigEndianBytes(UInt64(seq))

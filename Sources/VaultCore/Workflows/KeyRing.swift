@@ -143,6 +143,22 @@ final class KeyRing {
         }
     }
 
+    /// Seals a legal hold's free text (`reason`, `release_reason`), bound to the hold and the field.
+    func sealHold(_ text: String, holdID: Int, field: String) throws -> [UInt8] {
+        try fieldSeal.seal(Array(text.utf8), aad: KeyLabels.holdAAD(vaultID: vaultID, holdID: holdID, field: field))
+    }
+
+    /// Opens a legal hold's sealed text.
+    func openHold(_ sealed: [UInt8], holdID: Int, field: String) throws -> String {
+        do {
+            let aad = KeyLabels.holdAAD(vaultID: vaultID, holdID: holdID, field: field)
+            return String(decoding: try fieldSeal.open(sealed, aad: aad), as: UTF8.self)
+        } catch {
+            throw VaultError.dataError(
+                "hold \(holdID)'s sealed \(field) failed authentication; the hold register was altered")
+        }
+    }
+
     /// The blind index of a value: HMAC-SHA-256 over the field name and the normalised value.
     func blindIndex(_ value: String?, field: String) throws -> [UInt8]? {
         guard let value else { return nil }
