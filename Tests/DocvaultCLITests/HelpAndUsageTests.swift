@@ -7,7 +7,7 @@ import Testing
         "init", "file", "get", "show", "list", "search", "user add", "user list", "user show", "user roles",
         "user disable", "user enable", "passwd", "recover", "audit log", "audit verify", "audit head", "borrow request",
         "borrow approve", "borrow deny", "borrow return", "borrow renew", "borrow revoke", "borrow list", "borrow show",
-        "borrow settings",
+        "borrow settings", "hold place", "hold release", "hold list", "hold show",
     ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])
