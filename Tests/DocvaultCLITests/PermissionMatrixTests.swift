@@ -15,7 +15,8 @@ import Testing
     /// `{ref}` is the filed document, `{input}` a new file, `{role}` the acting role. `{lent-ref}` is
     /// the document after it was lent to the acting role (when the role may borrow). `{loan}` is a
     /// fresh request by the `staff` user (not the actor's own, except for staff). `{own-loan}` is a
-    /// fresh active loan of the acting role when it may borrow, else a request by `staff`.
+    /// fresh active loan of the acting role when it may borrow, else a request by `staff`. `{hold}` is a
+    /// fresh hold placed by the `compliance` user (so never the acting approver's own).
     struct Row: CustomTestStringConvertible, Sendable {
         let command: [String]
         let action: String
@@ -28,6 +29,8 @@ import Testing
     static let auditReaders: Set<String> = ["auditor", "compliance", "admin"]
     /// Who may ask for, return and renew loans: the roles that read documents.
     static let borrowers = documentReaders
+    /// Who may read the register of legal holds.
+    static let holdReaders: Set<String> = ["compliance", "approver", "archivist", "auditor"]
 
     static let table: [Row] = [
         Row(
@@ -64,6 +67,14 @@ import Testing
         Row(
             command: ["borrow", "settings", "--max-days", "20"], action: "borrow.settings.change",
             allowed: ["compliance", "admin"]),
+        Row(
+            command: ["hold", "place", "--policy", "P-{role}", "--reason", "matrix"], action: "hold.place",
+            allowed: ["compliance"]),
+        Row(
+            command: ["hold", "release", "{hold}", "--reason", "matrix"], action: "hold.release", allowed: ["approver"]),
+        Row(command: ["hold", "list"], action: "hold.list", allowed: holdReaders),
+        // `hold show` is logged as a `hold.list` of one hold.
+        Row(command: ["hold", "show", "{hold}"], action: "hold.list", allowed: holdReaders),
     ]
 
     /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.
@@ -122,6 +133,8 @@ import Testing
                 filled.append(reference)
             case "{loan}":
                 filled.append(String(try sandbox.requestLoan([reference], by: "staff")))
+            case "{hold}":
+                filled.append(String(try Holds.place(sandbox, ["--policy", "P-matrix"], by: "compliance")))
             case "{own-loan}":
                 let loan =
                     borrows ? try sandbox.lend(reference, to: role) : try sandbox.requestLoan([reference], by: "staff")
@@ -150,7 +163,9 @@ import Testing
     @Test func refusalComesBeforeTheCommandsOwnChecks() throws {
         // A denied user learns nothing about references or users: the refusal is the same either way.
         let (sandbox, _) = try Self.vault()
-        try sandbox.expectNoChange(audit: ["get:denied", "user.show:denied", "borrow.approve:denied"]) {
+        try sandbox.expectNoChange(
+            audit: ["get:denied", "user.show:denied", "borrow.approve:denied", "hold.release:denied"]
+        ) {
             expectFailure(
                 try sandbox.run(as: "auditor", ["get", "J001-CL-2024-D10-0999", "-o", "-"]), 77,
                 ["'auditor' may not get"])
@@ -158,6 +173,9 @@ import Testing
                 try sandbox.run(as: "staff", ["user", "show", "nobody"]), 77, ["'staff' may not user.show"])
             expectFailure(
                 try sandbox.run(as: "staff", ["borrow", "approve", "999"]), 77, ["'staff' may not borrow.approve"])
+            expectFailure(
+                try sandbox.run(as: "compliance", ["hold", "release", "999", "--reason", "x"]), 77,
+                ["'compliance' may not hold.release"])
         }
     }
 }
