@@ -140,6 +140,7 @@ let showCommand = Command(
             ("Size", "\(details.size) bytes"), ("Media type", details.mediaType), ("Version", String(details.version)),
             ("Status", details.status), ("Filed", "\(details.filedAt) by \(details.filedBy)"),
             ("SHA-256", details.sha256), ("Notes", details.notes),
+            ("Legal holds", details.holds.flatMap { $0.isEmpty ? nil : $0.map(String.init).joined(separator: ", ") }),
         ]
         for (label, value) in fields {
             guard let value else { continue }

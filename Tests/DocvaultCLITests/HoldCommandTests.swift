@@ -28,6 +28,10 @@ import Testing
         #expect(held["status"] as? String == "in-force")
         #expect(held["reason"] as? String == "Quibblesworth v. Insurer")
         #expect(held["placedBy"] as? String == Holds.dual)
+        // `show` names the holds in force on the document.
+        let document = try sandbox.run(["show", reference])
+        #expect(document.stdout.contains("\nLegal holds  1\n"), "\(document)")
+        #expect(try Self.holds(sandbox, reference) == [1])
 
         try sandbox.expectNoChange(audit: ["hold.release:denied", "hold.release:denied"]) {
             // The placer is refused even though they are an approver.
@@ -53,7 +57,8 @@ import Testing
         // No hold is in force any more, so nothing holds the document.
         let list = try sandbox.run(as: Holds.compliance, ["hold", "list"])
         #expect(list.status == 0 && list.stdout.isEmpty && list.stderr == "no holds in force\n", "\(list)")
-        #expect(!reference.isEmpty)
+        #expect(try Self.holds(sandbox, reference) == [])
+        #expect(!(try sandbox.run(["show", reference]).stdout.contains("Legal holds")))
 
         try sandbox.expectNoChange(audit: ["hold.release:failed", "hold.release:failed"]) {
             expectFailure(
@@ -105,6 +110,16 @@ import Testing
         for secret in [Self.customerID, "110105 19900307 1234", "Frobisher", "AML inquiry", "pending litigation"] {
             #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) is in the catalogue's bytes")
         }
+    }
+
+    /// The `holds` of `show REFERENCE --json`; requires success.
+    static func holds(_ sandbox: Sandbox, _ reference: String, sourceLocation: SourceLocation = #_sourceLocation)
+        throws -> [Int]?
+    {
+        let result = try sandbox.run(["show", reference, "--json"])
+        try #require(result.status == 0, "show \(reference): \(result)", sourceLocation: sourceLocation)
+        let object = try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]
+        return object?["holds"] as? [Int]
     }
 
     @Test func listAndShowInEveryFormat() throws {

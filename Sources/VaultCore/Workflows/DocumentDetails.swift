@@ -20,6 +20,8 @@ public struct DocumentDetails: Sendable, Codable, Equatable {
     public let filedAt: String
     public let filedBy: String
     public let sha256: String
+    /// The legal holds in force that cover the document, oldest first; filled by `show` only (nil in listings).
+    public var holds: [Int]?
 
     static func open(_ row: DocumentRow, keys: KeyRing) throws -> DocumentDetails {
         let uid = row.uid
@@ -87,7 +89,10 @@ public enum CatalogQueries {
     /// The document with `reference`; unknown references are `inputMissing` (66).
     public static func show(_ reference: String, session: Session) throws -> DocumentDetails {
         try session.perform(.show, target: reference.uppercased()) { _ in
-            try DocumentDetails.open(try row(reference, session: session), keys: session.keys)
+            let row = try row(reference, session: session)
+            var details = try DocumentDetails.open(row, keys: session.keys)
+            details.holds = try LegalHolds.inForce(covering: row, database: session.database)
+            return details
         }
     }
 

@@ -112,6 +112,8 @@ struct LegalHoldsTests {
             .permissionDenied, exit: 77, message: needed, logged: "hold.release", .denied, details: "reason=\(needed)"
         ) { _ = try LegalHolds.release(hold.id, reason: "done", session: carol) }
         #expect(try Self.holds(test, reference) == [hold.id])
+        #expect(try CatalogQueries.show(reference, session: test.session).holds == [hold.id])
+        #expect(try CatalogQueries.list(DocumentFilter(), session: test.session).map(\.holds) == [nil])
 
         let releasedAt = TestTime.after(days: 3)
         approver.freeze(at: releasedAt)
@@ -129,6 +131,7 @@ struct LegalHoldsTests {
         #expect(entry.details == "scope=policy; subject=P-1; covers=1")
         #expect(try test.openSealed(entry) == "reason= settled out of court ")
         #expect(try Self.holds(test, reference) == [])
+        #expect(try CatalogQueries.show(reference, session: test.session).holds == [])
         let stored = try #require(try HoldTable.find(test.database, id: hold.id))
         #expect(stored.placedBy == "dana" && stored.releasedBy == test.approverName)
 
