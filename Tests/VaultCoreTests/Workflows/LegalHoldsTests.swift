@@ -185,6 +185,22 @@ struct LegalHoldsTests {
         #expect(try HoldRegister.list(includeReleased: true, session: carol).map(\.id) == [hold.id])
     }
 
+    @Test("A destroyed document cannot be held by reference and no longer counts as covered")
+    func destroyedDocuments() throws {
+        let test = try TestVault()
+        let carol = try Self.compliance(test)
+        let reference = try test.fileText("x") { $0.policyNo = "P-3" }
+        let hold = try LegalHolds.place(.policy("P-3"), reason: "r", session: carol)
+        #expect(hold.covers == 1)
+        // Destruction is not built yet; its tombstone is the status column.
+        try test.database.run("UPDATE documents SET status = 'destroyed' WHERE reference = ?", [reference])
+        try test.expectFailure(
+            .inputMissing, exit: 66, message: "\(reference) was destroyed; there is nothing to hold",
+            logged: "hold.place", .failed, details: ""
+        ) { _ = try LegalHolds.place(.reference(reference), reason: "r", session: carol) }
+        #expect(try HoldRegister.show(hold.id, session: carol).covers == 0)
+    }
+
     @Test("Reasons and the customer ID stay out of the catalogue's bytes; a reason moved to another hold fails")
     func sealing() throws {
         let test = try TestVault()
