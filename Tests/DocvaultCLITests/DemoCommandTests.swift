@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// `docvault demo`: the walk-through a newcomer runs first must work from an empty folder, twice.
+@Suite("docvault demo")
+struct DemoCommandTests {
+    @Test func demoRunsEveryStepAndCanRunAgain() throws {
+        let sandbox = try Sandbox()
+        let first = try sandbox.run(["demo"])
+        #expect(first.status == 0, "\(first)")
+        let lines = first.stdout.split(separator: "\n").map(String.init)
+        func has(_ fragment: String) -> Bool { lines.contains { $0.contains(fragment) } }
+        // Content needs a loan: refused before, granted by someone else, refused again after the return.
+        #expect(has("wang: refused (exit 77): no loan of yours covers J001-CL-2024-D10-0001"))
+        #expect(has("wang approves his own loan: refused (exit 77)"))
+        #expect(has("zhao approves loan 1; due "))
+        #expect(has("retrieved content matches the original"))
+        #expect(has("wang: refused (exit 77): loan 1 for J001-CL-2024-D10-0001 was returned"))
+        #expect(
+            lines.contains { $0.hasPrefix("#1  wang  archivist,staff") && $0.hasSuffix("approved by zhao  returned") })
+        // A legal hold covers the claim; its placer cannot release it, another approver can.
+        #expect(has("hold 1 on claim C2024-0031: covers 3 documents"))
+        #expect(has("docvault show J001-CL-2024-D10-0001: legal holds [1]"))
+        #expect(has("qian releases her own hold: refused (exit 77)"))
+        #expect(has("zhao releases hold 1: released"))
+        #expect(has("no customer name appears in the catalogue file"))
+        #expect(has("docvault audit verify: intact"))
+        #expect(!has("MISMATCH"))
+        #expect(FileManager.default.fileExists(atPath: sandbox.work + "/vault/demo/catalog.sqlite"))
+
+        // Running it again replaces the previous demo vault and tells the same story.
+        let second = try sandbox.run(["demo"])
+        #expect(second.status == 0, "\(second)")
+        #expect(second.stdout.contains("zhao releases hold 1: released"))
+    }
+
+    @Test func demoNeverReplacesARealVault() throws {
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        let before = try TreeSnapshot(sandbox.vault)
+        let refused = try sandbox.run(["demo", "--vault", sandbox.vault, "--keys", sandbox.keys])
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("the demo only replaces its own demo vault"))
+        #expect(refused.stderr.hasPrefix("error: "))
+        #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused)")
+        #expect(try TreeSnapshot(sandbox.vault) == before)
+    }
+}
