@@ -7,7 +7,8 @@ let commands: [Command] = [
     userShowCommand, userRolesCommand, userDisableCommand, userEnableCommand, passwdCommand, recoverCommand,
     auditLogCommand, auditVerifyCommand, auditHeadCommand, borrowRequestCommand, borrowApproveCommand,
     borrowDenyCommand, borrowReturnCommand, borrowRenewCommand, borrowRevokeCommand, borrowListCommand,
-    borrowShowCommand, borrowSettingsCommand, demoCommand,
+    borrowShowCommand, borrowSettingsCommand, retentionRulesCommand, retentionSetCommand, retentionDueCommand,
+    retentionExplainCommand, eventRecordCommand, eventListCommand, demoCommand,
 ]
 
 let initCommand = Command(
