@@ -28,6 +28,8 @@ import Testing
     static let auditReaders: Set<String> = ["auditor", "compliance", "admin"]
     /// Who may ask for, return and renew loans: the roles that read documents.
     static let borrowers = documentReaders
+    /// Who may list due documents and explain one: compliance proposes destruction, archivists and auditors check.
+    static let retentionReaders: Set<String> = ["compliance", "archivist", "auditor"]
 
     static let table: [Row] = [
         Row(
@@ -64,6 +66,18 @@ import Testing
         Row(
             command: ["borrow", "settings", "--max-days", "20"], action: "borrow.settings.change",
             allowed: ["compliance", "admin"]),
+        Row(command: ["retention", "rules"], action: "retention.rules", allowed: Set(roles)),
+        Row(
+            command: ["retention", "set", "OT", "--years", "12", "--trigger", "filed"], action: "retention.set",
+            allowed: ["compliance"]),
+        Row(command: ["retention", "due"], action: "retention.due", allowed: retentionReaders),
+        Row(command: ["retention", "explain", "{ref}"], action: "retention.explain", allowed: retentionReaders),
+        Row(
+            command: ["event", "record", "--claim", "C-{role}", "--closed", "2024-01-31"], action: "event.record",
+            allowed: ["archivist"]),
+        Row(
+            command: ["event", "list"], action: "event.list",
+            allowed: ["archivist", "compliance", "auditor", "approver"]),
     ]
 
     /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.
