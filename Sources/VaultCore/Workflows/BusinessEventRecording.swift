@@ -50,6 +50,7 @@ public enum BusinessEventRecording {
     ///
     /// The date must be a real `YYYY-MM-DD` date, not after today. A customer is
     /// stored and logged only as its blind index, never the ID.
+    @discardableResult
     public static func record(_ subject: BusinessEventSubject, date: String, session: Session) throws
         -> RecordedBusinessEvent
     {

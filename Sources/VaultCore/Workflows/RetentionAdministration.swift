@@ -53,6 +53,7 @@ public enum RetentionAdministration {
     /// A change never shortens the period of a document under a hold: every held
     /// document the change would shorten gets a `retention_floors` row with its old
     /// period (an existing longer floor stays).
+    @discardableResult
     public static func set(_ change: RetentionRuleChange, session: Session) throws -> RetentionRuleUpdate {
         let category = change.category.uppercased()
         let type = change.docType.flatMap(RetentionRule.normalizedType)
