@@ -49,9 +49,11 @@ let retentionSetCommand = Command(
     usage: "retention set <cat> [--type <t>] (--years <n> | --permanent) --trigger <t> [--basis <text>] "
         + "[--short-term-years <n>] [--cutoff | --no-cutoff]",
     discussion: """
-        Triggers: \(RetentionTrigger.names).
-        Without --basis or --cutoff/--no-cutoff a replaced rule keeps its own. A change never shortens the
-        period of a document under a legal hold: such documents keep their old period.
+        Triggers: filed, document-date, fiscal-year-end, policy-terminated, claim-closed,
+        claim-and-policy, relationship-ended, contract-ended.
+        Without --basis or --cutoff/--no-cutoff a replaced rule keeps its own; --short-term-years must be
+        given again. A change never shortens the period of a document under a legal hold: such documents
+        keep their old period.
         """,
     options: actorOptions + [
         .value("--type", name: "t", help: "Narrow the rule to documents whose type contains these words."),

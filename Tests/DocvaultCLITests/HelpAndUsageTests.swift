@@ -7,7 +7,8 @@ import Testing
         "init", "file", "get", "show", "list", "search", "user add", "user list", "user show", "user roles",
         "user disable", "user enable", "passwd", "recover", "audit log", "audit verify", "audit head", "borrow request",
         "borrow approve", "borrow deny", "borrow return", "borrow renew", "borrow revoke", "borrow list", "borrow show",
-        "borrow settings",
+        "borrow settings", "retention rules", "retention set", "retention due", "retention explain", "event record",
+        "event list",
     ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])

@@ -224,3 +224,17 @@ import Testing
         }
     }
 }
+
+/// The retention and event groups' help, where a long subcommand name must not run into its abstract.
+@Suite struct RetentionHelpTests {
+    @Test func groupHelpKeepsNamesApartFromAbstracts() throws {
+        let sandbox = try Sandbox()
+        let retention = try sandbox.run(["retention", "--help"])
+        #expect(retention.status == 0)
+        #expect(retention.stdout.contains("\n  retention explain  Why one document is or is not due for destruction."))
+        let bare = try sandbox.run(["event"])
+        #expect(bare.status == 64)
+        #expect(bare.stderr.contains("\n  event record"))
+        #expect(sandbox.names().isEmpty)
+    }
+}
