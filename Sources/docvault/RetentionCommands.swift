@@ -115,11 +115,32 @@ let retentionDueCommand = Command(
             return
         }
         let headers = ["reference", "category", "year", "type", "rule", "trigger-date", "due-date", "status"]
-        let cells = rows.map { r in
+        func cells(_ r: DueRow) -> [String] {
             [r.reference, r.category, String(r.year), r.type ?? "", r.rule, r.triggerDate, r.dueDate, r.statusText]
         }
-        printRows(rows, headers: headers, rows: cells, format: format)
+        switch format {
+        case .table: printRows(rows, headers: headers, rows: rows.map(cells), format: format)
+        case .json: printBuffered(rows.lazy.map { (try? Render.json($0)) ?? "{}" }, separator: "\n")
+        case .csv(let excel):
+            let header = (excel ? "\u{FEFF}" : "") + Render.csvLine(headers)
+            printBuffered(rows.lazy.map { Render.csvLine(cells($0)) }, first: header, separator: "\r\n")
+        }
     })
+
+/// Writes `first` (a header) and `lines`, each followed by `separator`, in pieces of about 64 KiB: a large listing is
+/// neither built as one string nor written one system call per line.
+func printBuffered(_ lines: some Sequence<String>, first: String? = nil, separator: String) {
+    var buffer = first.map { $0 + separator } ?? ""
+    for line in lines {
+        buffer += line
+        buffer += separator
+        if buffer.utf8.count >= 1 << 16 {
+            Console.rawOut(buffer)
+            buffer = ""
+        }
+    }
+    if !buffer.isEmpty { Console.rawOut(buffer) }
+}
 
 /// One due document as `retention due` prints it.
 struct DueRow: Encodable {

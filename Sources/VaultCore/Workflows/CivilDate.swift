@@ -17,11 +17,30 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Parses `YYYY-MM-DD` (a stored time's first ten characters are its date); nil unless a real date.
+    ///
+    /// Accepts what ``Timestamp/isValidDate(_:)`` accepts (years 1900…2100), reading the
+    /// bytes directly: `retention due` parses a date for every document in the catalogue.
     public init?(_ text: some StringProtocol) {
-        let prefix = String(text.prefix(10))
-        guard Timestamp.isValidDate(prefix) else { return nil }
-        let parts = prefix.split(separator: "-").compactMap { Int($0) }
-        self.init(year: parts[0], month: parts[1], day: parts[2])
+        var digits: [Int] = []
+        digits.reserveCapacity(8)
+        var count = 0
+        for byte in text.utf8.prefix(10) {
+            if count == 4 || count == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+            } else {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                digits.append(Int(byte - UInt8(ascii: "0")))
+            }
+            count += 1
+        }
+        guard count == 10 else { return nil }
+        let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
+        let month = digits[4] * 10 + digits[5]
+        let day = digits[6] * 10 + digits[7]
+        guard (1900...2100).contains(year), (1...12).contains(month), day >= 1 else { return nil }
+        let lengths = [31, Self.isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard day <= lengths[month - 1] else { return nil }
+        self.init(year: year, month: month, day: day)
     }
 
     /// The UTC date of `instant`.
@@ -50,7 +69,18 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// `YYYY-MM-DD`.
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        // Built from digits rather than String(format:), which is slow and runs once per listed document.
+        func digits(_ value: Int, _ width: Int) -> [UInt8] {
+            var bytes = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            var rest = value
+            for index in stride(from: width - 1, through: 0, by: -1) {
+                bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            return bytes
+        }
+        let dash = [UInt8(ascii: "-")]
+        return String(decoding: digits(year, 4) + dash + digits(month, 2) + dash + digits(day, 2), as: UTF8.self)
     }
 
     public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {

@@ -48,13 +48,13 @@ public struct RetentionDocument: Sendable, Equatable {
         customer_id_index
         """
 
+    /// Reads a row selected with ``columns``, by position: `retention due` reads one per document.
     init(row: Row) {
+        let v = row.values
         self.init(
-            id: row.int("id"), reference: row.string("reference") ?? "", category: row.string("category") ?? "",
-            year: row.int("year"), docType: row.string("doc_type"), docDate: row.string("doc_date"),
-            filedAt: row.string("filed_at") ?? "", policyNo: row.string("policy_no"),
-            claimNo: row.string("claim_no"), contractNo: row.string("contract_no"),
-            customerIndex: row.bytes("customer_id_index").map(\.hexString))
+            id: Int(v[0].integer ?? 0), reference: v[1].text ?? "", category: v[2].text ?? "",
+            year: Int(v[3].integer ?? 0), docType: v[4].text, docDate: v[5].text, filedAt: v[6].text ?? "",
+            policyNo: v[7].text, claimNo: v[8].text, contractNo: v[9].text, customerIndex: v[10].blob?.hexString)
     }
 
     /// What a hold can name that this document has: its reference, policy, claim and customer.

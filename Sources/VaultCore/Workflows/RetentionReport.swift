@@ -3,6 +3,8 @@ public struct RetentionDueReport: Sendable {
     /// The date the report is for.
     public let asOf: CivilDate
     /// Due documents, oldest due date first (then by reference); held and on-loan ones included and marked.
+    ///
+    /// Their explanatory texts are empty: ``RetentionReport/explain(_:asOf:session:)`` gives them for one document.
     public let items: [RetentionEvaluation]
 }
 
@@ -41,7 +43,8 @@ public enum RetentionReport {
                     rule = schedule.rule(for: document)
                     rules[key] = rule
                 }
-                var evaluation = schedule.evaluate(document, rule: rule, floor: floors[document.id], asOf: day)
+                var evaluation = schedule.evaluate(
+                    document, rule: rule, floor: floors[document.id], asOf: day, describe: false)
                 guard evaluation.isDue else { continue }
                 evaluation.holds = document.holdKeys.flatMap { holds[$0] ?? [] }.sorted()
                 evaluation.loans = loans[document.id] ?? []

@@ -125,21 +125,26 @@ public struct RetentionSchedule: Sendable {
     }
 
     /// Evaluates `document` at `asOf` under `rule` (chosen by the caller, who may cache the choice).
-    public func evaluate(_ document: RetentionDocument, rule: RetentionRule?, floor: RetentionPeriod?, asOf: CivilDate)
-        -> RetentionEvaluation
-    {
+    ///
+    /// With `describe` false the texts (``RetentionEvaluation/ruleReason``,
+    /// ``RetentionEvaluation/triggerText``) stay empty, except what is missing: listings over
+    /// the whole catalogue need the dates, not the prose.
+    public func evaluate(
+        _ document: RetentionDocument, rule: RetentionRule?, floor: RetentionPeriod?, asOf: CivilDate,
+        describe: Bool = true
+    ) -> RetentionEvaluation {
         guard let rule else {
             let missing = "no retention rule for category \(document.category); compliance sets one"
             return RetentionEvaluation(
                 document: document, rule: nil, ruleReason: "", triggerText: missing, triggerDate: nil, period: nil,
                 shortTerm: false, floor: floor, dueDate: nil, verdict: .noTrigger(missing))
         }
-        let trigger = triggerDate(document, rule: rule)
+        let trigger = triggerDate(document, rule: rule, describe: describe)
         var date = trigger.date
         var text = trigger.text
         if rule.yearEndCutoff, let found = date {
             date = CivilDate.endOfYear(found.year)
-            text += "; cut off to the end of the year: \(CivilDate.endOfYear(found.year))"
+            if describe { text += "; cut off to the end of the year: \(CivilDate.endOfYear(found.year))" }
         }
         let (period, shortTerm) = self.period(rule: rule, floor: floor, shortTermPolicy: trigger.shortTermPolicy)
         let due: CivilDate? =
@@ -155,7 +160,8 @@ public struct RetentionSchedule: Sendable {
             verdict = .noTrigger("no trigger date")
         }
         return RetentionEvaluation(
-            document: document, rule: rule, ruleReason: rule.reason(documentType: document.docType), triggerText: text,
+            document: document, rule: rule, ruleReason: describe ? rule.reason(documentType: document.docType) : "",
+            triggerText: text,
             triggerDate: date, period: period, shortTerm: shortTerm, floor: floor, dueDate: due, verdict: verdict)
     }
 
@@ -173,7 +179,8 @@ public struct RetentionSchedule: Sendable {
 
     /// The period `document` gets under `rule` ignoring floors (what `retention set` compares).
     func basePeriod(_ document: RetentionDocument, rule: RetentionRule) -> RetentionPeriod {
-        period(rule: rule, floor: nil, shortTermPolicy: triggerDate(document, rule: rule).shortTermPolicy).0
+        let trigger = triggerDate(document, rule: rule, describe: false)
+        return period(rule: rule, floor: nil, shortTermPolicy: trigger.shortTermPolicy).0
     }
 
     private struct Trigger {
@@ -182,36 +189,55 @@ public struct RetentionSchedule: Sendable {
         var missing: String?
         /// Whether a recorded policy event says the term was at most 12 months.
         var shortTermPolicy = false
+
+        init(date: CivilDate?, text: String, missing: String? = nil) {
+            self.date = date
+            self.text = text
+            self.missing = missing
+        }
+
+        /// A dated trigger whose text is built only when `describe` asks for it.
+        init(date: CivilDate, describe: Bool, _ text: @autoclosure () -> String) {
+            self.init(date: date, text: describe ? text() : "")
+        }
     }
 
     private func missing(_ text: String) -> Trigger { Trigger(date: nil, text: text, missing: text) }
 
-    private func triggerDate(_ document: RetentionDocument, rule: RetentionRule) -> Trigger {
+    /// The trigger of `document` under `rule`; `describe` false leaves `text` empty for dated triggers.
+    private func triggerDate(_ document: RetentionDocument, rule: RetentionRule, describe: Bool) -> Trigger {
+        var trigger = triggerFacts(document, rule: rule, describe: describe)
+        if !describe && trigger.missing == nil { trigger.text = "" }
+        return trigger
+    }
+
+    private func triggerFacts(_ document: RetentionDocument, rule: RetentionRule, describe: Bool) -> Trigger {
         switch rule.trigger {
         case .filed:
             guard let date = CivilDate(document.filedAt) else { return missing("no filing date") }
-            return Trigger(date: date, text: "filed on \(date)")
+            return Trigger(date: date, describe: describe, "filed on \(date)")
         case .documentDate:
             guard let date = document.docDate.flatMap({ CivilDate($0) }) else { return missing("no document date") }
-            return Trigger(date: date, text: "document date \(date)")
+            return Trigger(date: date, describe: describe, "document date \(date)")
         case .fiscalYearEnd:
             let date = CivilDate.endOfYear(document.year)
-            return Trigger(date: date, text: "end of fiscal year \(document.year): \(date)")
+            return Trigger(date: date, describe: describe, "end of fiscal year \(document.year): \(date)")
         case .policyTerminated:
-            return policyTrigger(document)
+            return policyTrigger(document, describe: describe)
         case .claimClosed:
-            return claimTrigger(document)
+            return claimTrigger(document, describe: describe)
         case .claimAndPolicy:
-            let claim = claimTrigger(document)
+            let claim = claimTrigger(document, describe: describe)
             guard claim.missing == nil, let claimDate = claim.date else { return claim }
             guard document.policyNo != nil else {
-                return Trigger(date: claimDate, text: claim.text + " (no policy number, so the claim alone)")
+                return Trigger(
+                    date: claimDate, describe: describe, claim.text + " (no policy number, so the claim alone)")
             }
-            var policy = policyTrigger(document)
+            var policy = policyTrigger(document, describe: describe)
             guard policy.missing == nil, let policyDate = policy.date else { return policy }
             let later = max(claimDate, policyDate)
             policy.date = later
-            policy.text = "later of \(claim.text) and \(policy.text): \(later)"
+            if describe { policy.text = "later of \(claim.text) and \(policy.text): \(later)" }
             return policy
         case .relationshipEnded:
             guard let index = document.customerIndex else { return missing("no customer ID on the document") }
@@ -219,32 +245,33 @@ public struct RetentionSchedule: Sendable {
             guard let event = events[BusinessEventKey(kind: .relationshipEnded, subject: index)] else {
                 return missing("no relationship-ended event recorded for \(label)")
             }
-            return Trigger(date: event.date, text: "relationship with \(label) ended on \(event.date)")
+            return Trigger(date: event.date, describe: describe, "relationship with \(label) ended on \(event.date)")
         case .contractEnded:
             guard let number = document.contractNo else { return missing("no contract number on the document") }
             guard let event = events[BusinessEventKey(kind: .contractEnded, subject: number)] else {
                 return missing("no contract-ended event recorded for contract \(number)")
             }
-            return Trigger(date: event.date, text: "contract \(number) ended on \(event.date)")
+            return Trigger(date: event.date, describe: describe, "contract \(number) ended on \(event.date)")
         }
     }
 
-    private func policyTrigger(_ document: RetentionDocument) -> Trigger {
+    private func policyTrigger(_ document: RetentionDocument, describe: Bool) -> Trigger {
         guard let number = document.policyNo else { return missing("no policy number on the document") }
         guard let event = events[BusinessEventKey(kind: .policyTerminated, subject: number)] else {
             return missing("no policy-terminated event recorded for policy \(number)")
         }
-        let term = event.termMonths.map { " (term \($0) months)" } ?? ""
-        var trigger = Trigger(date: event.date, text: "policy \(number) terminated on \(event.date)\(term)")
+        var trigger = Trigger(
+            date: event.date, describe: describe,
+            "policy \(number) terminated on \(event.date)" + (event.termMonths.map { " (term \($0) months)" } ?? ""))
         trigger.shortTermPolicy = (event.termMonths ?? Int.max) <= 12
         return trigger
     }
 
-    private func claimTrigger(_ document: RetentionDocument) -> Trigger {
+    private func claimTrigger(_ document: RetentionDocument, describe: Bool) -> Trigger {
         guard let number = document.claimNo else { return missing("no claim number on the document") }
         guard let event = events[BusinessEventKey(kind: .claimClosed, subject: number)] else {
             return missing("no claim-closed event recorded for claim \(number)")
         }
-        return Trigger(date: event.date, text: "claim \(number) closed on \(event.date)")
+        return Trigger(date: event.date, describe: describe, "claim \(number) closed on \(event.date)")
     }
 }
