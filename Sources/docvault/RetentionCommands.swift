@@ -155,14 +155,14 @@ struct DueRow: Encodable {
     let holds: [Int]
     let loans: [Int]
 
-    init(_ item: RetentionEvaluation) {
-        reference = item.document.reference
-        category = item.document.category
-        year = item.document.year
-        type = item.document.docType
-        rule = item.ruleText
-        triggerDate = item.triggerDate?.description ?? ""
-        dueDate = item.dueDate?.description ?? ""
+    init(_ item: RetentionDueItem) {
+        reference = item.reference
+        category = item.category
+        year = item.year
+        type = item.docType
+        rule = item.rule
+        triggerDate = item.triggerDate.description
+        dueDate = item.dueDate.description
         status = item.status
         holds = item.holds
         loans = item.loans

@@ -1,11 +1,38 @@
+/// One document whose retention has run out, as `retention due` lists it: compact, as there may be millions.
+public struct RetentionDueItem: Sendable, Equatable {
+    /// The reference number.
+    public let reference: String
+    /// Category code.
+    public let category: String
+    /// The document's year.
+    public let year: Int
+    /// Document type.
+    public let docType: String?
+    /// The rule applied, such as `10 y after policy-terminated` (one shared string per rule and period).
+    public let rule: String
+    /// The trigger date (after any cut-off).
+    public let triggerDate: CivilDate
+    /// The date the retention ran out.
+    public let dueDate: CivilDate
+    /// Holds in force that cover the document.
+    public let holds: [Int]
+    /// Loans still out that cover the document.
+    public let loans: [Int]
+
+    /// `held` (a hold stops destruction), `on-loan` (it must come back first), or `due`.
+    public var status: String {
+        if !holds.isEmpty { return "held" }
+        if !loans.isEmpty { return "on-loan" }
+        return "due"
+    }
+}
+
 /// The documents whose retention has run out at a date.
 public struct RetentionDueReport: Sendable {
     /// The date the report is for.
     public let asOf: CivilDate
     /// Due documents, oldest due date first (then by reference); held and on-loan ones included and marked.
-    ///
-    /// Their explanatory texts are empty: ``RetentionReport/explain(_:asOf:session:)`` gives them for one document.
-    public let items: [RetentionEvaluation]
+    public let items: [RetentionDueItem]
 }
 
 /// Reading the schedule against the catalogue: what is due, and why one document is or is not.
@@ -28,7 +55,8 @@ public enum RetentionReport {
             let holds = try HoldTable.allInForce(db)
             let loans = try LoanTable.allOutstanding(db)
             var rules: [String: RetentionRule?] = [:]
-            var items: [RetentionEvaluation] = []
+            var ruleTexts: [String: String] = [:]
+            var items: [RetentionDueItem] = []
             let filter = wanted == nil ? "" : " AND category = ?"
             let statement = try db.prepare(
                 "SELECT \(RetentionDocument.columns) FROM documents WHERE status = 'active'\(filter)")
@@ -43,17 +71,20 @@ public enum RetentionReport {
                     rule = schedule.rule(for: document)
                     rules[key] = rule
                 }
-                var evaluation = schedule.evaluate(
+                let evaluation = schedule.evaluate(
                     document, rule: rule, floor: floors[document.id], asOf: day, describe: false)
-                guard evaluation.isDue else { continue }
-                evaluation.holds = document.holdKeys.flatMap { holds[$0] ?? [] }.sorted()
-                evaluation.loans = loans[document.id] ?? []
-                items.append(evaluation)
+                guard case .due(let due) = evaluation.verdict, let trigger = evaluation.triggerDate else { continue }
+                // One string per rule and period, shared by every item that has it.
+                let text = evaluation.ruleText
+                let shared = ruleTexts[text] ?? text
+                ruleTexts[text] = shared
+                items.append(
+                    RetentionDueItem(
+                        reference: document.reference, category: document.category, year: document.year,
+                        docType: document.docType, rule: shared, triggerDate: trigger, dueDate: due,
+                        holds: document.holdKeys.flatMap { holds[$0] ?? [] }.sorted(), loans: loans[document.id] ?? []))
             }
-            items.sort { a, b in
-                let (x, y) = (a.dueDate ?? day, b.dueDate ?? day)
-                return x != y ? x < y : a.document.reference < b.document.reference
-            }
+            items.sort { a, b in a.dueDate != b.dueDate ? a.dueDate < b.dueDate : a.reference < b.reference }
             note.details.append("results=\(items.count)")
             return RetentionDueReport(asOf: day, items: items)
         }

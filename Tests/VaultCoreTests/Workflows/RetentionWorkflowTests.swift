@@ -244,15 +244,20 @@ struct RetentionWorkflowTests {
         let loan = try test.lend(lent)
 
         let before = try RetentionReport.due(asOf: "2024-04-30", category: nil, session: compliance)
-        #expect(before.items.map(\.document.reference) == [other])
+        #expect(before.items.map(\.reference) == [other])
         let onTheDay = try RetentionReport.due(asOf: "2024-05-01", category: nil, session: compliance)
-        #expect(onTheDay.items.map(\.document.reference) == [other, lent])
+        #expect(onTheDay.items.map(\.reference) == [other, lent])
         let later = try RetentionReport.due(asOf: "2024-05-02", category: nil, session: compliance)
-        #expect(later.items.map(\.document.reference) == [other, lent, held])
+        #expect(later.items.map(\.reference) == [other, lent, held])
         #expect(later.items.map(\.status) == ["due", "on-loan", "held"])
         #expect(later.items[1].loans == [loan.id] && later.items[2].holds == [hold])
-        #expect(later.items.map { $0.dueDate?.description } == ["2024-04-01", "2024-05-01", "2024-05-02"])
-        #expect(!later.items.contains { $0.document.reference == waiting })
+        #expect(later.items.map { $0.dueDate.description } == ["2024-04-01", "2024-05-01", "2024-05-02"])
+        #expect(
+            later.items.map(\.rule) == [
+                "2 y after contract-ended", "10 y after claim-and-policy", "10 y after claim-and-policy",
+            ])
+        #expect(later.items.map { $0.triggerDate.description } == ["2022-04-01", "2014-05-01", "2014-05-02"])
+        #expect(!later.items.contains { $0.reference == waiting })
         #expect(try test.lastAudit().details == "as-of=2024-05-02; category=all; results=3")
         let claims = try RetentionReport.due(asOf: "2024-05-02", category: "cl", session: compliance)
         #expect(claims.items.count == 2)
