@@ -109,7 +109,8 @@ let retentionDueCommand = Command(
         let report = try RetentionReport.due(
             asOf: arguments.value("--as-of"), category: arguments.value("--category"),
             session: try context.session(arguments))
-        let rows = report.items.map(DueRow.init)
+        // Mapped lazily: JSON and CSV stream row by row; only the aligned table needs every row at once.
+        let rows = report.items.lazy.map(DueRow.init)
         if case .table = format, rows.isEmpty {
             Console.err("nothing is due on \(report.asOf)")
             return
@@ -119,11 +120,16 @@ let retentionDueCommand = Command(
             [r.reference, r.category, String(r.year), r.type ?? "", r.rule, r.triggerDate, r.dueDate, r.statusText]
         }
         switch format {
-        case .table: printRows(rows, headers: headers, rows: rows.map(cells), format: format)
-        case .json: printBuffered(rows.lazy.map { (try? Render.json($0)) ?? "{}" }, separator: "\n")
+        case .table: printRows(Array(rows), headers: headers, rows: rows.map(cells), format: format)
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            printBuffered(
+                rows.map { String(decoding: (try? encoder.encode($0)) ?? Data("{}".utf8), as: UTF8.self) },
+                separator: "\n")
         case .csv(let excel):
             let header = (excel ? "\u{FEFF}" : "") + Render.csvLine(headers)
-            printBuffered(rows.lazy.map { Render.csvLine(cells($0)) }, first: header, separator: "\r\n")
+            printBuffered(rows.map { Render.csvLine(cells($0)) }, first: header, separator: "\r\n")
         }
     })
 
