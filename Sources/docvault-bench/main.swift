@@ -85,8 +85,11 @@ defer { try? FileManager.default.removeItem(atPath: work) }
 switch mode {
 case "file-get": try benchFileGet()
 case "audit": try benchAudit()
+case "retention": try benchRetention()
 default:
-    print("usage: docvault-bench [file-get|audit] [--size-mib N] [--runs N] [--entries N] [--dir DIR]")
+    print(
+        "usage: docvault-bench [file-get|audit|retention] [--size-mib N] [--runs N] [--entries N] [--documents N] [--dir DIR]"
+    )
     exit(64)
 }
 
@@ -138,6 +141,49 @@ func benchAudit() throws {
         String(
             format: "median command, password %.0f ms  (docvault user list as an auditor; scrypt N=2^17, r=8, p=1)",
             median(passwordLatency) * 1000))
+}
+
+/// `retention due` over a large catalogue: one pass over the documents, events and holds loaded first.
+func benchRetention() throws {
+    let documents = Int(option("--documents", default: "1000000")) ?? 1_000_000
+    let runs = Int(option("--runs", default: "5")) ?? 5
+    let location = VaultLocation(vault: work + "/vault", keys: work + "/keys")
+    _ = try VaultSetup.create(at: location, fonds: "J001", admin: "admin")
+    let vault = try Vault.open(location)
+    let admin = try Session.open(
+        vault: vault, userName: "admin", credential: .keyFile(location.keyFilePath(for: "admin")))
+    try UserAdministration.add(name: "officer", roles: [.compliance], credential: .keyFile, session: admin)
+    let start = DispatchTime.now()
+    try BenchmarkSupport.fillDocuments(session: admin, count: documents)
+    let fill = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    print(
+        "docvault-bench retention: \(documents) documents catalogued in \(String(format: "%.1f", fill)) s, \(runs) runs"
+    )
+    let env = ["DOCVAULT_DIR": location.vault, "DOCVAULT_KEYS": location.keys, "DOCVAULT_USER": "officer"]
+    var times: [Double] = []
+    var peak = 0
+    for _ in 1...runs {
+        let run = measure([docvault, "retention", "due", "--as-of", "2026-01-01", "--csv"], environment: env)
+        guard run.status == 0 else {
+            print("failed: retention due exited \(run.status)")
+            exit(1)
+        }
+        times.append(run.seconds)
+        peak = max(peak, run.maxRSSKiB)
+    }
+    let officer = try Session.open(
+        vault: vault, userName: "officer", credential: .keyFile(location.keyFilePath(for: "officer")))
+    let inProcessStart = DispatchTime.now()
+    let due = try RetentionReport.due(asOf: "2026-01-01", category: nil, session: officer).items
+    let inProcess = Double(DispatchTime.now().uptimeNanoseconds - inProcessStart.uptimeNanoseconds) / 1e9
+    let held = due.filter { $0.status == "held" }.count
+    print(
+        String(
+            format: "median retention due   %.2f s  (%.0f documents/s, peak %d MiB)", median(times),
+            Double(documents) / median(times), peak / 1024))
+    print(
+        "due on 2026-01-01: \(due.count) of \(documents) documents (\(held) held); "
+            + "the evaluation alone, in process: \(String(format: "%.2f", inProcess)) s")
 }
 
 /// Filing and getting a large file beside `dd … conv=fsync`.

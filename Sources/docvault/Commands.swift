@@ -8,7 +8,8 @@ let commands: [Command] = [
     auditLogCommand, auditVerifyCommand, auditHeadCommand, borrowRequestCommand, borrowApproveCommand,
     borrowDenyCommand, borrowReturnCommand, borrowRenewCommand, borrowRevokeCommand, borrowListCommand,
     borrowShowCommand, borrowSettingsCommand, holdPlaceCommand, holdReleaseCommand, holdListCommand, holdShowCommand,
-    demoCommand,
+    retentionRulesCommand, retentionSetCommand, retentionDueCommand,
+    retentionExplainCommand, eventRecordCommand, eventListCommand, demoCommand,
 ]
 
 let initCommand = Command(
@@ -38,7 +39,7 @@ let initCommand = Command(
 let fileCommand = Command(
     name: "file", abstract: "File documents into the vault, encrypted, and print their reference numbers.",
     usage: "file <path>... --category <cat> --year <yyyy> [--type <t>] [--title <t>] [--customer <name>] "
-        + "[--customer-id <id>] [--policy <no>] [--claim <no>] [--date <yyyy-mm-dd>] [--notes <t>]",
+        + "[--customer-id <id>] [--policy <no>] [--claim <no>] [--contract <no>] [--date <yyyy-mm-dd>] [--notes <t>]",
     discussion: "Categories: UW underwriting, CL claims, CU customer files, FI finance, HR personnel, OT other.",
     options: actorOptions + [
         .value("--category", name: "cat", help: "Category code: UW, CL, CU, FI, HR or OT."),
@@ -49,6 +50,7 @@ let fileCommand = Command(
         .value("--customer-id", name: "id", help: "Customer ID number (stored sealed)."),
         .value("--policy", name: "no", help: "Policy number."),
         .value("--claim", name: "no", help: "Claim number."),
+        .value("--contract", name: "no", help: "Labour contract number (personnel files)."),
         .value("--date", name: "yyyy-mm-dd", help: "Date of the document."),
         .value("--notes", name: "t", help: "Notes (stored sealed)."),
     ],
@@ -65,6 +67,7 @@ let fileCommand = Command(
         request.customerID = arguments.value("--customer-id")
         request.policyNo = arguments.value("--policy")
         request.claimNo = arguments.value("--claim")
+        request.contractNo = arguments.value("--contract")
         request.docDate = arguments.value("--date")
         request.notes = arguments.value("--notes")
         let session = try context.session(arguments)
@@ -136,7 +139,8 @@ let showCommand = Command(
             ("Reference", details.reference), ("Title", details.title), ("Category", details.category),
             ("Year", String(details.year)), ("Retention", details.retention), ("Type", details.type),
             ("Date", details.date), ("Customer", details.customerName), ("Customer ID", details.customerID),
-            ("Policy", details.policyNo), ("Claim", details.claimNo), ("File name", details.fileName),
+            ("Policy", details.policyNo), ("Claim", details.claimNo), ("Contract", details.contractNo),
+            ("File name", details.fileName),
             ("Size", "\(details.size) bytes"), ("Media type", details.mediaType), ("Version", String(details.version)),
             ("Status", details.status), ("Filed", "\(details.filedAt) by \(details.filedBy)"),
             ("SHA-256", details.sha256), ("Notes", details.notes),

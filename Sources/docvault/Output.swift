@@ -74,12 +74,19 @@ enum Render {
 
     /// RFC 4180 CSV with a header row; `excel` prefixes a UTF-8 byte-order mark.
     static func csv(headers: [String], rows: [[String]], excel: Bool) -> String {
+        let lines = ([headers] + rows).map(csvLine)
+        return (excel ? "\u{FEFF}" : "") + lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// One CSV record without its line end; fields with a comma, quote or line break are quoted.
+    static func csvLine(_ cells: [String]) -> String {
         func field(_ value: String) -> String {
-            guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+            // Bytes, not Characters: "\r\n" is one Character, which equals neither "\r" nor "\n".
+            let special = value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            guard special else { return value }
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        let lines = ([headers] + rows).map { $0.map(field).joined(separator: ",") }
-        return (excel ? "\u{FEFF}" : "") + lines.joined(separator: "\r\n") + "\r\n"
+        return cells.map(field).joined(separator: ",")
     }
 
     /// One compact JSON object with sorted keys.

@@ -44,7 +44,8 @@ func run(_ arguments: [String], environment: [String: String]) -> Int32 {
     let found: Command?
     if !group.isEmpty {
         guard arguments.count > 1, !arguments[1].hasPrefix("-") else {
-            let help = group.map { "  " + $0.name.padding(toLength: 16, withPad: " ", startingAt: 0) + $0.abstract }
+            let width = max(16, (group.map(\.name.count).max() ?? 0) + 2)
+            let help = group.map { "  " + $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + $0.abstract }
             let asked = arguments.count > 1 && (arguments[1] == "--help" || arguments[1] == "-h")
             (asked ? Console.out : Console.err)(
                 (["USAGE: docvault \(name) <subcommand>", "", "SUBCOMMANDS:"] + help).joined(separator: "\n"))

@@ -8,6 +8,8 @@ import Testing
         "user disable", "user enable", "passwd", "recover", "audit log", "audit verify", "audit head", "borrow request",
         "borrow approve", "borrow deny", "borrow return", "borrow renew", "borrow revoke", "borrow list", "borrow show",
         "borrow settings", "hold place", "hold release", "hold list", "hold show",
+        "retention rules", "retention set", "retention due", "retention explain", "event record",
+        "event list",
     ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])

@@ -31,6 +31,8 @@ import Testing
     static let borrowers = documentReaders
     /// Who may read the register of legal holds.
     static let holdReaders: Set<String> = ["compliance", "approver", "archivist", "auditor"]
+    /// Who may list due documents and explain one: compliance proposes destruction, archivists and auditors check.
+    static let retentionReaders: Set<String> = ["compliance", "archivist", "auditor"]
 
     static let table: [Row] = [
         Row(
@@ -75,6 +77,18 @@ import Testing
         Row(command: ["hold", "list"], action: "hold.list", allowed: holdReaders),
         // `hold show` is logged as a `hold.list` of one hold.
         Row(command: ["hold", "show", "{hold}"], action: "hold.list", allowed: holdReaders),
+        Row(command: ["retention", "rules"], action: "retention.rules", allowed: Set(roles)),
+        Row(
+            command: ["retention", "set", "OT", "--years", "12", "--trigger", "filed"], action: "retention.set",
+            allowed: ["compliance"]),
+        Row(command: ["retention", "due"], action: "retention.due", allowed: retentionReaders),
+        Row(command: ["retention", "explain", "{ref}"], action: "retention.explain", allowed: retentionReaders),
+        Row(
+            command: ["event", "record", "--claim", "C-{role}", "--closed", "2024-01-31"], action: "event.record",
+            allowed: ["archivist"]),
+        Row(
+            command: ["event", "list"], action: "event.list",
+            allowed: ["archivist", "compliance", "auditor", "approver"]),
     ]
 
     /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.

@@ -55,10 +55,14 @@ public struct Category: Sendable, Equatable {
     ///
     /// Finance documents differ by type: annual reports are permanent, periodic
     /// reports and bank statements 10 years, everything else (vouchers, ledgers) 30.
+    /// Types are matched by words, as the default retention rules match them, so the
+    /// code in a reference agrees with the schedule (`annual-statement` is D10, not Y).
     public func retentionCode(forType type: String?) -> RetentionCode {
-        guard code == "FI", let type = type?.lowercased() else { return retentionCode }
-        if type.contains("annual") { return .permanent }
-        if type.contains("report") || type.contains("statement") { return .years10 }
+        guard code == "FI" else { return retentionCode }
+        if DocumentType.contains(type, phrase: "annual-report") { return .permanent }
+        if DocumentType.contains(type, phrase: "report") || DocumentType.contains(type, phrase: "statement") {
+            return .years10
+        }
         return .years30
     }
 }

@@ -20,7 +20,8 @@ struct DocumentRow {
             retentionCode: row.string("retention_code") ?? "", docType: row.string("doc_type"),
             docDate: row.string("doc_date"), filedAt: row.string("filed_at") ?? "",
             filedBy: row.string("filed_by") ?? "", policyNo: row.string("policy_no"), claimNo: row.string("claim_no"),
-            size: row.int("size"), mediaType: row.string("media_type") ?? "", blobID: row.string("blob_id") ?? "",
+            contractNo: row.string("contract_no"), size: row.int("size"), mediaType: row.string("media_type") ?? "",
+            blobID: row.string("blob_id") ?? "",
             wrappedDataKey: row.bytes("wrapped_data_key") ?? [], keyEpoch: row.int("key_epoch"),
             titleSealed: row.bytes("title_sealed"), customerNameSealed: row.bytes("customer_name_sealed"),
             customerIDSealed: row.bytes("customer_id_sealed"), fileNameSealed: row.bytes("file_name_sealed"),
@@ -43,6 +44,8 @@ struct NewDocumentRow {
     var filedBy: String
     var policyNo: String?
     var claimNo: String?
+    /// Labour contract number (plain), for the `contract-ended` trigger.
+    var contractNo: String?
     var size: Int
     var mediaType: String
     var blobID: String
@@ -99,14 +102,15 @@ enum DocumentTable {
         try db.run(
             """
             INSERT INTO documents (uid, reference, category, year, item_no, retention_code, doc_type, doc_date,
-                filed_at, filed_by, policy_no, claim_no, size, media_type, version, status, blob_id,
+                filed_at, filed_by, policy_no, claim_no, contract_no, size, media_type, version, status, blob_id,
                 wrapped_data_key, key_epoch, title_sealed, customer_name_sealed, customer_id_sealed,
                 file_name_sealed, notes_sealed, sha256_sealed, customer_name_index, customer_id_index)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 doc.uid.hexString, doc.reference, doc.category, doc.year, doc.itemNo, doc.retentionCode, doc.docType,
-                doc.docDate, doc.filedAt, doc.filedBy, doc.policyNo, doc.claimNo, doc.size, doc.mediaType, doc.blobID,
+                doc.docDate, doc.filedAt, doc.filedBy, doc.policyNo, doc.claimNo, doc.contractNo, doc.size,
+                doc.mediaType, doc.blobID,
                 doc.wrappedDataKey, doc.keyEpoch, doc.titleSealed, doc.customerNameSealed, doc.customerIDSealed,
                 doc.fileNameSealed, doc.notesSealed, doc.sha256Sealed, doc.customerNameIndex, doc.customerIDIndex,
             ])

@@ -11,6 +11,7 @@ public struct DocumentDetails: Sendable, Codable, Equatable {
     public let customerID: String?
     public let policyNo: String?
     public let claimNo: String?
+    public let contractNo: String?
     public let fileName: String?
     public let notes: String?
     public let size: Int
@@ -31,7 +32,7 @@ public struct DocumentDetails: Sendable, Codable, Equatable {
             title: try keys.openText(row.titleSealed, field: "title", documentUID: uid),
             customerName: try keys.openText(row.customerNameSealed, field: "customer_name", documentUID: uid),
             customerID: try keys.openText(row.customerIDSealed, field: "customer_id", documentUID: uid),
-            policyNo: row.policyNo, claimNo: row.claimNo,
+            policyNo: row.policyNo, claimNo: row.claimNo, contractNo: row.contractNo,
             fileName: try keys.openText(row.fileNameSealed, field: "file_name", documentUID: uid),
             notes: try keys.openText(row.notesSealed, field: "notes", documentUID: uid),
             size: row.size, mediaType: row.mediaType, version: row.version, status: row.status,

@@ -24,6 +24,8 @@ public struct FilingRequest: Sendable {
     public var policyNo: String?
     /// Claim number.
     public var claimNo: String?
+    /// Labour contract number (personnel files), for the `contract-ended` retention trigger.
+    public var contractNo: String?
     /// Document date, `YYYY-MM-DD`.
     public var docDate: String?
     /// Free-text notes (sealed).
@@ -115,7 +117,8 @@ public enum Filing {
                     uid: uid, reference: "", category: category.code, year: request.year, itemNo: 0,
                     retentionCode: retention.rawValue, docType: request.docType, docDate: request.docDate,
                     filedAt: now, filedBy: session.actor.name, policyNo: request.policyNo, claimNo: request.claimNo,
-                    size: result.size, mediaType: MediaType.guess(fileName: fileName), blobID: blobID,
+                    contractNo: request.contractNo, size: result.size, mediaType: MediaType.guess(fileName: fileName),
+                    blobID: blobID,
                     wrappedDataKey: wrap.wrapped, keyEpoch: wrap.epoch,
                     titleSealed: try keys.seal(request.title ?? fileName, field: "title", documentUID: uid),
                     customerNameSealed: try keys.seal(request.customerName, field: "customer_name", documentUID: uid),

@@ -24,6 +24,9 @@ struct CatalogValueTests {
             ("annual-report", RetentionCode.permanent), ("Annual Report", .permanent),
             ("quarterly-report", .years10), ("bank-statement", .years10), ("voucher", .years30),
             ("ledger", .years30),
+            // Whole words, as the default retention rules match types: the code agrees with the schedule.
+            ("annual_report", .permanent), ("annual-statement", .years10), ("reporting-ledger", .years30),
+            ("annual-accounts", .years30),
         ])
     func financeRetention(type: String, expected: RetentionCode) throws {
         let finance = try #require(Category.named("FI"))
