@@ -119,9 +119,10 @@ let demoCommand = Command(
                     "returned \(entry.returnedAt ?? "-")", "approved by \(entry.decidedBy ?? "-")", entry.status,
                 ].joined(separator: "  "))
         }
-        try demoLegalHold(
+        let compliance = try demoLegalHold(
             vault: vault, location: location, admin: admin, approver: approver, reader: session,
             reference: references[1], step: step)
+        try demoRetention(archivist: session, compliance: compliance, reference: references[1], step: step)
         step("9. What a thief with only catalog.sqlite sees")
         let catalog = try Data(contentsOf: URL(fileURLWithPath: location.catalogPath))
         let walPath = location.catalogPath + "-wal"

@@ -23,6 +23,10 @@ struct DemoCommandTests {
         #expect(has("docvault show J001-CL-2024-D10-0001: legal holds [1]"))
         #expect(has("qian releases her own hold: refused (exit 77)"))
         #expect(has("zhao releases hold 1: released"))
+        // Events start the retention clocks; the short-term policy gets 5 years, the claim 10 after the later event.
+        #expect(has("verdict: due since 2034-08-14"))
+        #expect(has("J001-UW-2023-D10-0001  5 y after policy-terminated  trigger 2024-08-14  due 2029-08-14  due"))
+        #expect(lines.filter { $0.contains("10 y after claim-and-policy  trigger 2024-08-14") }.count == 3)
         #expect(has("no customer name appears in the catalogue file"))
         #expect(has("docvault audit verify: intact"))
         #expect(!has("MISMATCH"))
