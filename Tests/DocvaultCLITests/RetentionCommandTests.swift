@@ -49,9 +49,10 @@ import Testing
         #expect(table.status == 0)
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("CATEGORY  TYPE") == true)
-        #expect(lines.count == 10)
+        #expect(lines.count == 11)
         #expect(lines.contains { $0.hasPrefix("UW") && $0.contains("10 y (5 y if term ≤ 12 months)") })
-        #expect(lines.contains { $0.hasPrefix("FI        annual-report  permanent") })
+        #expect(lines.contains { $0.hasPrefix("FI        annual-report         permanent") })
+        #expect(lines.contains { $0.hasPrefix("OT        destruction-register  permanent") })
         let json = try sandbox.run(["retention", "rules", "--json"]).stdout.split(separator: "\n").map(Self.object)
         let hr = try #require(json.first { $0["category"] as? String == "HR" })
         #expect(hr["years"] as? Int == 2)
@@ -76,7 +77,7 @@ import Testing
                 == "rule=OT; years=10->7; short-term-years=none->none; trigger=filed->document-date; cutoff=no->yes; "
                 + "basis=company policy->policy 2026; protected=0")
         let rules = try sandbox.run(["retention", "rules"]).stdout
-        #expect(rules.contains("OT        -              7 y"))
+        #expect(rules.contains("OT        -                     7 y"))
         let created = try sandbox.run(
             as: Self.officer,
             ["retention", "set", "FI", "--type", "tax-return", "--permanent", "--trigger", "fiscal-year-end"])

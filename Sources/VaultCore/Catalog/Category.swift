@@ -58,6 +58,7 @@ public struct Category: Sendable, Equatable {
     /// Types are matched by words, as the default retention rules match them, so the
     /// code in a reference agrees with the schedule (`annual-statement` is D10, not Y).
     public func retentionCode(forType type: String?) -> RetentionCode {
+        if code == "OT" && DocumentType.contains(type, phrase: "destruction-register") { return .permanent }
         guard code == "FI" else { return retentionCode }
         if DocumentType.contains(type, phrase: "annual-report") { return .permanent }
         if DocumentType.contains(type, phrase: "report") || DocumentType.contains(type, phrase: "statement") {

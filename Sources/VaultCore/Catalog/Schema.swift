@@ -3,7 +3,7 @@
 /// FileFormat.md describes every table that holds key material or sealed fields.
 public enum CatalogSchema {
     /// The migrations, in order; never edit a released one, add a new one.
-    public static let migrator = Migrator(migrations: [version1, version2, version3, version4])
+    public static let migrator = Migrator(migrations: [version1, version2, version3, version4, version5])
 
     static let version1 = """
         CREATE TABLE vault_meta (
@@ -221,5 +221,56 @@ public enum CatalogSchema {
             UNION ALL SELECT 'HR', NULL, 2, NULL, 'contract-ended', 0, 'Labour Contract Law art. 50'
             UNION ALL SELECT 'OT', NULL, 10, NULL, 'filed', 0, 'company policy'
         ) AS r JOIN categories c ON c.code = r.code;
+        """
+
+    /// Version 5: destruction batches, their items and the tombstones they leave (FileFormat.md, "Destruction").
+    ///
+    /// A destroyed document keeps its `documents` row as a tombstone (`status = 'destroyed'`,
+    /// `wrapped_data_key` empty, sealed fields and blind indexes NULL); its shredded
+    /// `destruction_items` row names the batch, the dates and the time it was shredded.
+    static let version5 = """
+        CREATE TABLE destruction_batches (
+            id INTEGER PRIMARY KEY,
+            status TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'rejected', 'executed')),
+            as_of TEXT NOT NULL,
+            category TEXT,
+            proposed_by TEXT NOT NULL,
+            proposed_at TEXT NOT NULL,
+            decided_by TEXT,
+            decided_at TEXT,
+            reject_reason_sealed BLOB,
+            executed_by TEXT,
+            executed_at TEXT,
+            audit_anchor TEXT,
+            register_reference TEXT,
+            register_csv_reference TEXT,
+            CHECK (status = 'proposed' OR decided_by IS NOT NULL)
+        );
+        CREATE TABLE destruction_items (
+            batch_id INTEGER NOT NULL REFERENCES destruction_batches(id),
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            reference TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            trigger_date TEXT NOT NULL,
+            due_date TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('proposed', 'struck', 'shredded', 'skipped')),
+            reason_sealed BLOB,
+            changed_by TEXT,
+            changed_at TEXT,
+            title_sealed BLOB,
+            sha256_sealed BLOB,
+            PRIMARY KEY (batch_id, document_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX destruction_items_by_document ON destruction_items(document_id, status);
+        """ + registerRetentionRule
+
+    /// The destruction register is kept permanently (frozen with version 5; `VaultSetup` inserts it too).
+    static let registerRetentionRule = """
+        INSERT INTO retention_rules (category, doc_type, years, short_term_years, trigger, year_end_cutoff, basis,
+            updated_at, updated_by)
+        SELECT code, 'destruction-register', NULL, NULL, 'filed', 0,
+            'Accounting Archives Measures 2015 (destruction registers, permanent)',
+            strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'docvault'
+        FROM categories WHERE code = 'OT';
         """
 }

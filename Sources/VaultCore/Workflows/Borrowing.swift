@@ -201,7 +201,8 @@ public enum Borrowing {
             for reference in references {
                 let row = try CatalogQueries.row(reference, session: session)
                 guard row.status == "active" else {
-                    throw VaultError.inputMissing("\(row.reference) was destroyed; there is nothing to lend")
+                    throw VaultError.inputMissing(
+                        Destruction.destroyedMessage(row, database: db, "there is nothing to lend"))
                 }
                 if !found.contains(where: { $0.id == row.id }) { found.append(row) }
             }

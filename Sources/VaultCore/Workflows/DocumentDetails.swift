@@ -37,7 +37,9 @@ public struct DocumentDetails: Sendable, Codable, Equatable {
             notes: try keys.openText(row.notesSealed, field: "notes", documentUID: uid),
             size: row.size, mediaType: row.mediaType, version: row.version, status: row.status,
             filedAt: row.filedAt, filedBy: row.filedBy,
-            sha256: (try keys.open(row.sha256Sealed, field: "sha256", documentUID: uid) ?? []).hexString)
+            // A destroyed document's tombstone keeps no digest (the destruction register has it).
+            sha256: row.sha256Sealed.isEmpty
+                ? "" : (try keys.open(row.sha256Sealed, field: "sha256", documentUID: uid) ?? []).hexString)
     }
 }
 
@@ -91,6 +93,10 @@ public enum CatalogQueries {
     public static func show(_ reference: String, session: Session) throws -> DocumentDetails {
         try session.perform(.show, target: reference.uppercased()) { _ in
             let row = try row(reference, session: session)
+            guard row.status == "active" else {
+                throw VaultError.inputMissing(
+                    Destruction.destroyedMessage(row, database: session.database, "only its tombstone remains"))
+            }
             var details = try DocumentDetails.open(row, keys: session.keys)
             details.holds = try LegalHolds.inForce(covering: row, database: session.database)
             return details

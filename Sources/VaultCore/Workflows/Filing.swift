@@ -76,7 +76,7 @@ public enum Filing {
         }
     }
 
-    private static func fileAuthorized(
+    static func fileAuthorized(
         _ request: FilingRequest, session: Session, progress: ((Int, Int) -> Void)?
     ) throws -> [FiledDocument] {
         guard !request.paths.isEmpty else { throw VaultError.usage("file needs at least one PATH") }

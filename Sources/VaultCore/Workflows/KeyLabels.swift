@@ -14,6 +14,11 @@ enum KeyLabels {
         Array("docvault/v1/hold".utf8) + [0] + vaultID + bigEndianBytes(UInt64(holdID)) + Array(field.utf8)
     }
 
+    /// AAD of a destruction batch's sealed free text (`reject_reason`, `reason:DOCUMENT-ID`).
+    static func batchAAD(vaultID: [UInt8], batchID: Int, field: String) -> [UInt8] {
+        Array("docvault/v1/destruction".utf8) + [0] + vaultID + bigEndianBytes(UInt64(batchID)) + Array(field.utf8)
+    }
+
     /// AAD of an audit entry's sealed sensitive details.
     static func auditAAD(vaultID: [UInt8], seq: Int) -> [UInt8] {
         Array("docvault/v1/audit".utf8) + [0] + vaultID + bigEndianBytes(UInt64(seq))

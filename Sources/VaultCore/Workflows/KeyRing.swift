@@ -143,6 +143,23 @@ final class KeyRing {
         }
     }
 
+    /// Seals a destruction batch's free text, bound to the batch and the field.
+    func sealBatch(_ text: String, batchID: Int, field: String) throws -> [UInt8] {
+        try fieldSeal.seal(
+            Array(text.utf8), aad: KeyLabels.batchAAD(vaultID: vaultID, batchID: batchID, field: field))
+    }
+
+    /// Opens a destruction batch's sealed text.
+    func openBatch(_ sealed: [UInt8], batchID: Int, field: String) throws -> String {
+        do {
+            let aad = KeyLabels.batchAAD(vaultID: vaultID, batchID: batchID, field: field)
+            return String(decoding: try fieldSeal.open(sealed, aad: aad), as: UTF8.self)
+        } catch {
+            throw VaultError.dataError(
+                "destruction batch \(batchID)'s sealed \(field) failed authentication; the catalogue was altered")
+        }
+    }
+
     /// Seals a legal hold's free text (`reason`, `release_reason`), bound to the hold and the field.
     func sealHold(_ text: String, holdID: Int, field: String) throws -> [UInt8] {
         try fieldSeal.seal(Array(text.utf8), aad: KeyLabels.holdAAD(vaultID: vaultID, holdID: holdID, field: field))

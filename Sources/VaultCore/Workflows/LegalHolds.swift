@@ -88,7 +88,8 @@ public enum LegalHolds {
         case .reference(let reference):
             let row = try CatalogQueries.row(reference.trimmingCharacters(in: .whitespaces), session: session)
             guard row.status == "active" else {
-                throw VaultError.inputMissing("\(row.reference) was destroyed; there is nothing to hold")
+                throw VaultError.inputMissing(
+                    Destruction.destroyedMessage(row, database: session.database, "there is nothing to hold"))
             }
             return HoldKey(scope: "document", subject: row.reference)
         case .policy(let number):

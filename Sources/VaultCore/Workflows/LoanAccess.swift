@@ -33,7 +33,8 @@ public enum LoanAccess {
         guard row.status == "active" else {
             note.details.append("refused=\(LoanRefusal.destroyed.rawValue)")
             note.outcome = .denied
-            throw VaultError.inputMissing("\(row.reference) was destroyed; its content no longer exists")
+            throw VaultError.inputMissing(
+                Destruction.destroyedMessage(row, database: session.database, "its content no longer exists"))
         }
         let now = session.now()
         let loans = try LoanTable.covering(session.database, documentID: row.id, requester: session.actor.name)

@@ -64,6 +64,13 @@ public enum Action: String, CaseIterable, Sendable {
     case holdPlace = "hold.place"
     case holdRelease = "hold.release"
     case holdList = "hold.list"
+    case purgePropose = "purge.propose"
+    case purgeShow = "purge.show"
+    case purgeApprove = "purge.approve"
+    case purgeReject = "purge.reject"
+    case purgeStrike = "purge.strike"
+    case purgeExecute = "purge.execute"
+    case purgeRegister = "purge.register"
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -108,6 +115,13 @@ public enum Permissions {
         .holdPlace: [.compliance],
         .holdRelease: [.approver],
         .holdList: [.compliance, .approver, .archivist, .auditor],
+        .purgePropose: [.compliance],
+        .purgeShow: [.compliance, .approver, .auditor],
+        .purgeApprove: [.approver],
+        .purgeReject: [.approver],
+        .purgeStrike: [.compliance, .approver],
+        .purgeExecute: [.compliance],
+        .purgeRegister: [.compliance, .auditor],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.

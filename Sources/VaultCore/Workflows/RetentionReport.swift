@@ -99,7 +99,8 @@ public enum RetentionReport {
             let db = session.database
             let row = try CatalogQueries.row(reference, session: session)
             guard row.status == "active" else {
-                throw VaultError.inputMissing("\(row.reference) was destroyed; it has no retention left to explain")
+                throw VaultError.inputMissing(
+                    Destruction.destroyedMessage(row, database: db, "it has no retention left to explain"))
             }
             guard
                 let document = try db.queryOne(

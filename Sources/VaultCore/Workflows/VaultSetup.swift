@@ -60,6 +60,7 @@ public enum VaultSetup {
                     .insert(database, formatVersion: formatVersion)
                 try CategoryTable.seed(database)
                 try database.execute(CatalogSchema.defaultRetentionRules)
+                try database.execute(CatalogSchema.registerRetentionRule)
                 let userID = try UserTable.insert(database, name: admin, roles: ["admin"], createdAt: now)
                 let keySalt = try SecureRandom.bytes(count: 32)
                 try KeyslotCrypto.insertSlot(

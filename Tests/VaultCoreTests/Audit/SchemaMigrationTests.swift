@@ -75,7 +75,8 @@ struct SchemaMigrationTests {
             rules == [
                 "CL - 10 claim-and-policy", "CU - 5 relationship-ended", "FI - 30 fiscal-year-end",
                 "FI annual-report 0 fiscal-year-end", "FI report 10 fiscal-year-end", "FI statement 10 fiscal-year-end",
-                "HR - 2 contract-ended", "OT - 10 filed", "UW - 10 policy-terminated",
+                "HR - 2 contract-ended", "OT - 10 filed", "OT destruction-register 0 filed",
+                "UW - 10 policy-terminated",
             ])
         #expect(
             try database.queryOne("SELECT short_term_years FROM retention_rules WHERE category = 'UW'")?.int(
@@ -85,9 +86,14 @@ struct SchemaMigrationTests {
         }
         #expect(try names(database, "index", of: "documents").contains("documents_by_contract"))
         #expect(try names(database, "index", of: "legal_holds").contains("legal_holds_in_force"))
+        // Version 5: destruction batches and items, empty.
+        for table in ["destruction_batches", "destruction_items"] {
+            #expect(try database.queryOne("SELECT COUNT(*) AS n FROM \(table)")?.int("n") == 0, "\(table)")
+        }
+        #expect(try names(database, "index", of: "destruction_items").contains("destruction_items_by_document"))
     }
 
-    @Test("A version 3 catalogue is migrated to version 4 with the default retention rules and keeps its loans")
+    @Test("A version 3 catalogue is migrated to version 5 with the default retention rules and keeps its loans")
     func migratesVersion3() throws {
         let folder = try TestVaultFolder()
         let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
@@ -99,23 +105,23 @@ struct SchemaMigrationTests {
                 at: "2024-01-03T00:00:00Z", documentIDs: [])
         }
         let vault = try Vault.open(location)
-        #expect(try vault.database.userVersion() == 4)
+        #expect(try vault.database.userVersion() == 5)
         try Self.expectRetentionSchema(vault.database)
         #expect(try LoanTable.find(vault.database, id: 1)?.requester == "alice")
         // A second open runs no migration again: the rules are not inserted twice.
         let again = try Vault.open(location)
-        #expect(try again.database.queryOne("SELECT COUNT(*) AS n FROM retention_rules")?.int("n") == 9)
+        #expect(try again.database.queryOne("SELECT COUNT(*) AS n FROM retention_rules")?.int("n") == 10)
     }
 
-    @Test("A version 1 catalogue is migrated to version 4: an empty audit log, the borrowing register, retention rules")
+    @Test("A version 1 catalogue is migrated to version 5: an empty audit log, the borrowing register, retention rules")
     func migratesVersion1() throws {
         let folder = try TestVaultFolder()
         let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
         let vaultID = try SecureRandom.bytes(count: 16)
         try Self.oldCatalogue(version: 1, at: location, vaultID: vaultID)
         let vault = try Vault.open(location)
-        #expect(try vault.database.userVersion() == 4)
-        #expect(CatalogSchema.migrator.latestVersion == 4)
+        #expect(try vault.database.userVersion() == 5)
+        #expect(CatalogSchema.migrator.latestVersion == 5)
         #expect(try vault.database.queryOne("SELECT COUNT(*) AS n FROM audit_log")?.int("n") == 0)
         let indexes = try Self.names(vault.database, "index", of: "audit_log")
         #expect(indexes.contains("audit_by_actor"))
@@ -128,7 +134,7 @@ struct SchemaMigrationTests {
         #expect(try UserTable.find(vault.database, name: "alice")?.roles == ["admin"])
         // Opening again changes nothing, and the new tables take entries.
         let again = try Vault.open(location)
-        #expect(try again.database.userVersion() == 4)
+        #expect(try again.database.userVersion() == 5)
         try again.database.writeTransaction {
             try AuditLog.append(
                 again.database, key: nil, at: Timestamp.now(), actor: "x", action: "login", target: "",
@@ -142,14 +148,14 @@ struct SchemaMigrationTests {
         #expect(try LoanTable.find(again.database, id: 1)?.status == "requested")
     }
 
-    @Test("A version 2 catalogue is migrated to version 4 and keeps its audit log")
+    @Test("A version 2 catalogue is migrated to version 5 and keeps its audit log")
     func migratesVersion2() throws {
         let folder = try TestVaultFolder()
         let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
         let vaultID = try SecureRandom.bytes(count: 16)
         try Self.oldCatalogue(version: 2, at: location, vaultID: vaultID)
         let vault = try Vault.open(location)
-        #expect(try vault.database.userVersion() == 4)
+        #expect(try vault.database.userVersion() == 5)
         try Self.expectBorrowingSchema(vault.database)
         let entries = try vault.database.query("SELECT * FROM audit_log ORDER BY seq").map(AuditEntry.init(row:))
         #expect(entries.map(\.actor) == ["mallory"])
@@ -160,7 +166,7 @@ struct SchemaMigrationTests {
         // A second open finds the schema current and leaves the settings as they are.
         try vault.database.run("UPDATE vault_settings SET value = '9' WHERE name = 'loan.default_days'")
         let again = try Vault.open(location)
-        #expect(try again.database.userVersion() == 4)
+        #expect(try again.database.userVersion() == 5)
         #expect(try LoanSettings.current(again.database) == LoanSettings(defaultDays: 9, maxDays: 30))
     }
 }

@@ -50,6 +50,13 @@ struct PermissionsTests {
         (.holdPlace, [.compliance]),
         (.holdRelease, [.approver]),
         (.holdList, [.compliance, .approver, .archivist, .auditor]),
+        (.purgePropose, [.compliance]),
+        (.purgeShow, [.compliance, .approver, .auditor]),
+        (.purgeApprove, [.approver]),
+        (.purgeReject, [.approver]),
+        (.purgeStrike, [.compliance, .approver]),
+        (.purgeExecute, [.compliance]),
+        (.purgeRegister, [.compliance, .auditor]),
     ]
 
     @Test("Every (role, action) pair is decided as the intended matrix says")

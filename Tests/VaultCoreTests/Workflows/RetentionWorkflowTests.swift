@@ -45,11 +45,14 @@ struct RetentionWorkflowTests {
         let (test, _) = try Self.vault()
         let rules = try RetentionAdministration.rules(session: test.session)
         #expect(
-            rules.map(\.scope) == ["CL", "CU", "FI", "FI/annual-report", "FI/report", "FI/statement", "HR", "OT", "UW"])
+            rules.map(\.scope) == [
+                "CL", "CU", "FI", "FI/annual-report", "FI/report", "FI/statement", "HR", "OT",
+                "OT/destruction-register", "UW",
+            ])
         let uw = try #require(rules.last)
         #expect(uw.periodText == "10 y (5 y if term ≤ 12 months)")
         #expect(uw.trigger == .policyTerminated && uw.basis == "Insurance Law art. 87")
-        #expect(try test.lastAudit().details == "results=9")
+        #expect(try test.lastAudit().details == "results=10")
     }
 
     @Test("A rule change is logged with old and new values; a new type rule with its values")
