@@ -9,7 +9,9 @@ let commands: [Command] = [
     borrowDenyCommand, borrowReturnCommand, borrowRenewCommand, borrowRevokeCommand, borrowListCommand,
     borrowShowCommand, borrowSettingsCommand, holdPlaceCommand, holdReleaseCommand, holdListCommand, holdShowCommand,
     retentionRulesCommand, retentionSetCommand, retentionDueCommand,
-    retentionExplainCommand, eventRecordCommand, eventListCommand, demoCommand,
+    retentionExplainCommand, eventRecordCommand, eventListCommand, purgeProposeCommand, purgeShowCommand,
+    purgeApproveCommand, purgeRejectCommand, purgeStrikeCommand, purgeExecuteCommand, purgeRegisterCommand,
+    demoCommand,
 ]
 
 let initCommand = Command(

@@ -9,7 +9,8 @@ import Testing
         "borrow approve", "borrow deny", "borrow return", "borrow renew", "borrow revoke", "borrow list", "borrow show",
         "borrow settings", "hold place", "hold release", "hold list", "hold show",
         "retention rules", "retention set", "retention due", "retention explain", "event record",
-        "event list",
+        "event list", "purge propose", "purge show", "purge approve", "purge reject", "purge strike",
+        "purge execute", "purge register",
     ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])

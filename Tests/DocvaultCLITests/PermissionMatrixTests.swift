@@ -16,7 +16,9 @@ import Testing
     /// the document after it was lent to the acting role (when the role may borrow). `{loan}` is a
     /// fresh request by the `staff` user (not the actor's own, except for staff). `{own-loan}` is a
     /// fresh active loan of the acting role when it may borrow, else a request by `staff`. `{hold}` is a
-    /// fresh hold placed by the `compliance` user (so never the acting approver's own).
+    /// fresh hold placed by the `compliance` user (so never the acting approver's own). `{due}` files a new OT
+    /// document (due at 2100-01-01) and adds no word; `{batch}` is a fresh batch proposed by `compliance` holding
+    /// one new document, `{batch-ref}` that document; `{approved-batch}` and `{executed-batch}` go further.
     struct Row: CustomTestStringConvertible, Sendable {
         let command: [String]
         let action: String
@@ -89,6 +91,22 @@ import Testing
         Row(
             command: ["event", "list"], action: "event.list",
             allowed: ["archivist", "compliance", "auditor", "approver"]),
+        Row(
+            command: ["purge", "propose", "--as-of", "2100-01-01", "{due}"], action: "purge.propose",
+            allowed: ["compliance"]),
+        Row(
+            command: ["purge", "show", "{batch}"], action: "purge.show", allowed: ["compliance", "approver", "auditor"]),
+        Row(command: ["purge", "approve", "{batch}"], action: "purge.approve", allowed: ["approver"]),
+        Row(
+            command: ["purge", "reject", "{batch}", "--reason", "matrix"], action: "purge.reject", allowed: ["approver"]
+        ),
+        Row(
+            command: ["purge", "strike", "{batch}", "{batch-ref}", "--reason", "matrix"], action: "purge.strike",
+            allowed: ["compliance", "approver"]),
+        Row(command: ["purge", "execute", "{approved-batch}"], action: "purge.execute", allowed: ["compliance"]),
+        Row(
+            command: ["purge", "register", "{executed-batch}", "-o", "register-{role}.csv"], action: "purge.register",
+            allowed: ["compliance", "auditor"]),
     ]
 
     /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.
@@ -140,8 +158,36 @@ import Testing
     {
         let borrows = Self.borrowers.contains(role)
         var filled: [String] = []
+        var batchReference = ""
+        /// Files a new OT document, due at 2100-01-01, and returns its reference.
+        func due() throws -> String {
+            try sandbox.fileOne(
+                try sandbox.input("due-\(UUID().uuidString).txt", text: "due"), ["--category", "OT", "--year", "2024"])
+        }
+        /// Proposes a batch of one new due document as `compliance`, taken `steps` further; returns its number.
+        func batch(_ steps: [(String, [String])]) throws -> String {
+            batchReference = try due()
+            let proposed = try sandbox.run(as: "compliance", ["purge", "propose", "--as-of", "2100-01-01"])
+            let words = proposed.stdout.split(separator: " ")
+            let number = try #require(words.count > 1 ? Int(words[1]) : nil, "\(proposed)")
+            for (user, verb) in steps {
+                let result = try sandbox.run(as: user, ["purge"] + verb + [String(number)])
+                try #require(result.status == 0, "\(verb) \(number): \(result)")
+            }
+            return String(number)
+        }
         for word in command {
             switch word {
+            case "{due}":
+                _ = try due()
+            case "{batch}":
+                filled.append(try batch([]))
+            case "{batch-ref}":
+                filled.append(batchReference)
+            case "{approved-batch}":
+                filled.append(try batch([("approver", ["approve"])]))
+            case "{executed-batch}":
+                filled.append(try batch([("approver", ["approve"]), ("compliance", ["execute"])]))
             case "{lent-ref}":
                 if borrows { try sandbox.lend(reference, to: role) }
                 filled.append(reference)

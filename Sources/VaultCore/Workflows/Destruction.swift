@@ -318,7 +318,7 @@ public enum Destruction {
                 SELECT i.document_id, i.reference, d.blob_id, i.status FROM destruction_items i
                 JOIN documents d ON d.id = i.document_id WHERE i.batch_id = ? ORDER BY i.reference
                 """, [id])
-            note.details = ["phase=start", "items=\(items.filter { $0.string("status") == "proposed" }.count)"]
+            note.details = ["items=\(items.filter { $0.string("status") == "proposed" }.count)"]
             return items
         }
         // A run that stopped half-way: make its shredding durable, then delete the blobs it left.
@@ -363,6 +363,21 @@ public enum Destruction {
         }
     }
 
+    /// Writes the register of executed batch `id` to `path`, outside the vault.
+    ///
+    /// CSV when the name ends in `.csv`, else the text document; an existing file is
+    /// replaced only with `overwrite`. Returns the register.
+    public static func exportRegister(_ id: Int, to path: String, overwrite: Bool, session: Session) throws
+        -> DestructionRegister
+    {
+        let register = try register(id, session: session)
+        let text = path.lowercased().hasSuffix(".csv") ? register.csv : register.text
+        try Retrieval.writeAtomically(to: path, overwrite: overwrite, vaultFolder: session.vault.location.vault) { fd in
+            try Array(text.utf8).withUnsafeBytes { try fd.write($0) }
+        }
+        return register
+    }
+
     /// The tombstone of a destroyed document: the batch that shredded it and the date, for refusals.
     static func destroyedMessage(_ row: DocumentRow, database: Database, _ tail: String) -> String {
         let found = try? database.queryOne(
@@ -377,9 +392,8 @@ public enum Destruction {
 
     /// Shreds one document in its own transaction; returns why it was skipped instead, or nil.
     private static func shred(batch id: Int, documentID: Int, reference: String, session: Session) throws -> String? {
-        var note = AuditNote()
-        note.details = ["batch=\(id)"]
-        return try session.perform(.purgeExecute, target: reference, note: note) { note in
+        try step("purge.shred", target: reference, session: session) { note in
+            note.details = ["batch=\(id)"]
             let db = session.database
             guard
                 let row = try db.queryOne("SELECT * FROM documents WHERE id = ?", [documentID]).map(
@@ -446,29 +460,42 @@ public enum Destruction {
     /// Records the anchor, files the register (text and CSV) and closes the batch.
     private static func finish(_ id: Int, session: Session) throws {
         let db = session.database
-        let anchor = try session.perform(.purgeExecute, target: "batch:\(id)") { note in
-            guard
-                let row = try db.queryOne(
-                    "SELECT seq, mac FROM audit_log WHERE mac IS NOT NULL ORDER BY seq DESC LIMIT 1"),
-                let mac = row.bytes("mac")
-            else { throw VaultError.dataError("the audit log has no sealed entry; run 'docvault audit verify'") }
-            let anchor = "\(row.int("seq")):\(mac.hexString)"
-            try db.run(
-                "UPDATE destruction_batches SET executed_by = ?, executed_at = ?, audit_anchor = ? WHERE id = ?",
-                [session.actor.name, Timestamp.format(session.now()), anchor, id])
-            note.details = ["phase=register", "anchor=\(anchor)"]
-            return anchor
-        }
-        _ = anchor
-        let register = try buildRegister(try load(id, session: session), session: session)
+        guard
+            let row = try db.queryOne("SELECT seq, mac FROM audit_log WHERE mac IS NOT NULL ORDER BY seq DESC LIMIT 1"),
+            let mac = row.bytes("mac")
+        else { throw VaultError.dataError("the audit log has no sealed entry; run 'docvault audit verify'") }
+        let anchor = "\(row.int("seq")):\(mac.hexString)"
+        let register = try buildRegister(
+            try load(id, session: session), executor: session.actor.name, anchor: anchor, session: session)
         let references = try fileRegister(register, session: session)
-        try session.perform(.purgeExecute, target: "batch:\(id)") { note in
+        try step("purge.close", target: "batch:\(id)", session: session) { note in
             try db.run(
                 """
-                UPDATE destruction_batches SET status = 'executed', register_reference = ?,
-                    register_csv_reference = ? WHERE id = ?
-                """, [references.text, references.csv, id])
-            note.details = ["phase=done", "register=\(references.text)", "register-csv=\(references.csv)"]
+                UPDATE destruction_batches SET status = 'executed', executed_by = ?, executed_at = ?,
+                    audit_anchor = ?, register_reference = ?, register_csv_reference = ? WHERE id = ?
+                """,
+                [session.actor.name, Timestamp.format(session.now()), anchor, references.text, references.csv, id])
+            note.details = [
+                "shredded=\(register.entries.count)", "anchor=\(anchor)", "register=\(references.text)",
+                "register-csv=\(references.csv)",
+            ]
+        }
+    }
+
+    /// Runs one step of an execution (already authorized) in a transaction with its own audit entry `action`.
+    private static func step<T>(
+        _ action: String, target: String, session: Session, _ body: (inout AuditNote) throws -> T
+    ) throws -> T {
+        var note = AuditNote()
+        do {
+            return try session.database.writeTransaction {
+                let value = try body(&note)
+                try session.appendAudit(action: action, target: target, outcome: note.outcome, note: note)
+                return value
+            }
+        } catch {
+            session.recordFailure(action: .purgeExecute, target: target, note: note, error: error)
+            throw error
         }
     }
 
@@ -511,7 +538,9 @@ public enum Destruction {
 
     // MARK: - Reading
 
-    private static func buildRegister(_ batch: DestructionBatch, session: Session) throws -> DestructionRegister {
+    private static func buildRegister(
+        _ batch: DestructionBatch, executor: String? = nil, anchor: String? = nil, session: Session
+    ) throws -> DestructionRegister {
         let rows = try session.database.query(
             """
             SELECT i.reference, i.rule, i.trigger_date, i.changed_at, i.title_sealed, i.sha256_sealed,
@@ -535,7 +564,8 @@ public enum Destruction {
         }
         return DestructionRegister(
             batch: batch.id, proposer: batch.proposedBy, approver: batch.decidedBy ?? "",
-            executor: batch.executedBy ?? session.actor.name, auditAnchor: batch.auditAnchor ?? "", entries: entries)
+            executor: executor ?? batch.executedBy ?? "", auditAnchor: anchor ?? batch.auditAnchor ?? "",
+            entries: entries)
     }
 
     private static func existing(_ id: Int, session: Session) throws -> DestructionBatch {

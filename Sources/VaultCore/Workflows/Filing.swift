@@ -163,6 +163,8 @@ public enum Filing {
     /// References of catalogued documents whose sealed SHA-256 equals `sha256`.
     static func sameContent(_ db: Database, session: Session, size: Int, sha256: [UInt8]) throws -> [String] {
         try DocumentTable.withSize(db, size: size).compactMap { row in
+            // A destroyed document's tombstone keeps no digest.
+            guard row.status == "active" else { return nil }
             let stored = try session.keys.open(row.sha256Sealed, field: "sha256", documentUID: row.uid) ?? []
             return constantTimeEquals(stored, sha256) ? row.reference : nil
         }

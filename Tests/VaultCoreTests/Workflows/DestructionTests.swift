@@ -212,6 +212,9 @@ struct DestructionTests {
             #expect(error?.exitCode == 66, "\(name)")
             #expect(error?.message.hasPrefix(message) == true, "\(name): \(error?.message ?? "")")
         }
+        // Filing the same content again works; a tombstone has no digest to compare.
+        let again = try test.file([try test.input("again.txt", text: "minutes 0")], category: "OT")
+        #expect(again.first?.sameContentAs == [])
         // Listing still works and shows the tombstone.
         let listed = try CatalogQueries.list(DocumentFilter(category: "OT"), session: test.session)
         #expect(listed.first { $0.reference == refs[0] }?.status == "destroyed")
@@ -230,7 +233,7 @@ struct DestructionTests {
         #expect(outcome.batch.items.map(\.status) == ["shredded", "skipped"])
         #expect(outcome.batch.items[1].reason == "held by hold \(hold.id)")
         let skipEntry = try #require(try test.auditEntries().last { $0.target == refs[1] })
-        #expect(skipEntry.action == "purge.execute")
+        #expect(skipEntry.action == "purge.shred")
         #expect(skipEntry.details == "batch=1; skipped=held-by-hold-\(hold.id)")
         #expect(try test.row(refs[1]).string("status") == "active")
         try test.lend(refs[1])
