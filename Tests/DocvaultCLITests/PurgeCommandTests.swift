@@ -117,6 +117,10 @@ import Testing
         let textPath = sandbox.work + "/register.txt"
         #expect(try sandbox.run(as: Holds.compliance, ["purge", "register", "1", "-o", textPath]).status == 0)
         #expect(try String(contentsOfFile: textPath, encoding: .utf8) == filed.stdout)
+        // The audit chain still verifies, with one entry per shredded or skipped item.
+        #expect(try sandbox.run(as: "auditor", ["audit", "verify"]).status == 0)
+        let shreds = try sandbox.auditLog().filter { $0.action == "purge.shred" }
+        #expect(shreds.map(\.target) == refs)
         // A second execute is refused; the batch stays as it is.
         try sandbox.expectNoChange(audit: ["purge.execute:failed"]) {
             expectFailure(

@@ -395,6 +395,12 @@ public enum Destruction {
         try step("purge.shred", target: reference, session: session) { note in
             note.details = ["batch=\(id)"]
             let db = session.database
+            let current = try db.queryOne(
+                "SELECT status FROM destruction_items WHERE batch_id = ? AND document_id = ?", [id, documentID])
+            guard current?.string("status") == "proposed" else {
+                throw VaultError.failure(
+                    "another 'purge execute \(id)' is running; run it again when that one has finished")
+            }
             guard
                 let row = try db.queryOne("SELECT * FROM documents WHERE id = ?", [documentID]).map(
                     DocumentRow.init(row:))
