@@ -123,6 +123,8 @@ let demoCommand = Command(
             vault: vault, location: location, admin: admin, approver: approver, reader: session,
             reference: references[1], step: step)
         try demoRetention(archivist: session, compliance: compliance, reference: references[1], step: step)
+        try demoDestruction(
+            archivist: session, compliance: compliance, approver: approver, step: step)
         step("9. What a thief with only catalog.sqlite sees")
         let catalog = try Data(contentsOf: URL(fileURLWithPath: location.catalogPath))
         let walPath = location.catalogPath + "-wal"

@@ -46,3 +46,30 @@ func demoRetention(archivist: Session, compliance: Session, reference: String, s
         Console.out("\(item.reference)  \(item.rule)  trigger \(item.triggerDate)  due \(item.dueDate)  \(item.status)")
     }
 }
+
+/// The demo's destruction steps: proposal, another person's approval, crypto-shredding, the register.
+func demoDestruction(
+    archivist: Session, compliance: Session, approver: Session, step: (String) -> Void
+) throws {
+    step("8j. docvault purge propose --as-of 2035-01-01 --category UW  (compliance: the appraisal list)")
+    let proposed = try Destruction.propose(asOf: "2035-01-01", category: "UW", session: compliance)
+    for item in proposed.items {
+        Console.out("batch \(proposed.id): \(item.reference)  \(item.rule)  due \(item.dueDate)")
+    }
+    do {
+        _ = try Destruction.approve(proposed.id, session: compliance)
+    } catch let error as VaultError {
+        Console.out("qian approves her own batch: refused (exit \(error.exitCode))")
+    }
+    _ = try Destruction.approve(proposed.id, session: approver)
+    let outcome = try Destruction.execute(proposed.id, session: compliance)
+    Console.out(
+        "zhao approved; qian executed: \(outcome.shredded.count) shredded (data key erased, blob deleted), "
+            + "register filed as \(outcome.batch.registerReference ?? "-")")
+    step("8k. Getting a destroyed document says when and by which batch (exit 66), never a decryption error")
+    do {
+        try Retrieval.get(outcome.shredded.first ?? "", to: .standardOutput, session: archivist)
+    } catch let error as VaultError {
+        Console.out("wang: exit \(error.exitCode): \(error.message)")
+    }
+}

@@ -27,6 +27,10 @@ struct DemoCommandTests {
         #expect(has("verdict: due since 2034-08-14"))
         #expect(has("J001-UW-2023-D10-0001  5 y after policy-terminated  trigger 2024-08-14  due 2029-08-14  due"))
         #expect(lines.filter { $0.contains("10 y after claim-and-policy  trigger 2024-08-14") }.count == 3)
+        // Destruction needs another person's approval, then the document is gone and says so.
+        #expect(has("qian approves her own batch: refused (exit 77)"))
+        #expect(has("1 shredded (data key erased, blob deleted), register filed as J001-OT-"))
+        #expect(has("wang: exit 66: J001-UW-2023-D10-0001 was destroyed by destruction batch 1 on "))
         #expect(has("no customer name appears in the catalogue file"))
         #expect(has("docvault audit verify: intact"))
         #expect(!has("MISMATCH"))
