@@ -333,18 +333,26 @@ public enum Destruction {
         let anchor = "\(row.int("seq")):\(mac.hexString)"
         let register = try buildRegister(
             try load(id, session: session), executor: session.actor.name, anchor: anchor, session: session)
-        let references = try fileRegister(register, session: session)
-        try step("purge.close", target: "batch:\(id)", session: session) { note in
-            try db.run(
-                """
-                UPDATE destruction_batches SET status = 'executed', executed_by = ?, executed_at = ?,
-                    audit_anchor = ?, register_reference = ?, register_csv_reference = ? WHERE id = ?
-                """,
-                [session.actor.name, Timestamp.format(session.now()), anchor, references.text, references.csv, id])
-            note.details = [
-                "shredded=\(register.entries.count)", "anchor=\(anchor)", "register=\(references.text)",
-                "register-csv=\(references.csv)",
-            ]
+        // The register's rows and the batch's closing commit in one transaction: a crash
+        // before it leaves no register (the next run files it), after it the batch is closed.
+        var note = AuditNote()
+        do {
+            try fileRegister(register, session: session) { references in
+                try db.run(
+                    """
+                    UPDATE destruction_batches SET status = 'executed', executed_by = ?, executed_at = ?,
+                        audit_anchor = ?, register_reference = ?, register_csv_reference = ? WHERE id = ?
+                    """,
+                    [session.actor.name, Timestamp.format(session.now()), anchor, references.text, references.csv, id])
+                note.details = [
+                    "shredded=\(register.entries.count)", "anchor=\(anchor)", "register=\(references.text)",
+                    "register-csv=\(references.csv)",
+                ]
+                try session.appendAudit(action: "purge.close", target: "batch:\(id)", outcome: .ok, note: note)
+            }
+        } catch {
+            session.recordFailure(action: .purgeExecute, target: "batch:\(id)", note: note, error: error)
+            throw error
         }
     }
 
@@ -366,9 +374,9 @@ public enum Destruction {
     }
 
     /// Writes the register to a private temporary folder outside the vault, files it as permanent OT, deletes it.
-    private static func fileRegister(_ register: DestructionRegister, session: Session) throws -> (
-        text: String, csv: String
-    ) {
+    private static func fileRegister(
+        _ register: DestructionRegister, session: Session, close: @escaping ((text: String, csv: String)) throws -> Void
+    ) throws {
         let base = FileSystem.canonical(FileManager.default.temporaryDirectory.path)
         let vault = FileSystem.canonical(session.vault.location.vault)
         guard base != vault && !base.hasPrefix(vault + "/") else {
@@ -387,13 +395,13 @@ public enum Destruction {
         request.docType = "destruction-register"
         request.docDate = day.description
         request.title = "Destruction register, batch \(register.batch)"
-        let filed: [FiledDocument]
         do {
-            filed = try Filing.fileAuthorized(request, session: session, progress: nil)
+            _ = try Filing.fileAuthorized(request, session: session, progress: nil) { filed in
+                try close((filed[0].reference, filed[1].reference))
+            }
         } catch {
             throw Filing.map(error)
         }
-        return (filed[0].reference, filed[1].reference)
     }
 
     private static func write(_ text: String, to path: String) throws {

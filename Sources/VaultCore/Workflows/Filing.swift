@@ -76,8 +76,12 @@ public enum Filing {
         }
     }
 
+    ///
+    /// `inSameTransaction` runs inside the catalogue transaction that inserts the rows,
+    /// so a caller's own record of the filing commits or rolls back with it.
     static func fileAuthorized(
-        _ request: FilingRequest, session: Session, progress: ((Int, Int) -> Void)?
+        _ request: FilingRequest, session: Session, progress: ((Int, Int) -> Void)?,
+        inSameTransaction: (([FiledDocument]) throws -> Void)? = nil
     ) throws -> [FiledDocument] {
         guard !request.paths.isEmpty else { throw VaultError.usage("file needs at least one PATH") }
         guard let category = Category.named(request.category) else {
@@ -152,6 +156,7 @@ public enum Filing {
                         FiledDocument(
                             reference: row.reference, sourcePath: entry.path, size: row.size, sameContentAs: same))
                 }
+                try inSameTransaction?(filed)
                 return filed
             }
         } catch {

@@ -284,4 +284,38 @@ struct DestructionTests {
         let error = #expect(throws: VaultError.self) { _ = try Destruction.execute(batch.id, session: carol) }
         #expect(error?.message.contains("batch 1 was already executed") == true)
     }
+
+    @Test(
+        "Filing the register and closing the batch commit together: a failure files no register, the re-run files one")
+    func registerFiledOnceAcrossAFailedClose() throws {
+        let (test, carol, refs) = try Self.setUp(2)
+        let batch = try Destruction.propose(asOf: Self.asOf, category: nil, session: carol)
+        _ = try Destruction.approve(batch.id, session: try test.approver())
+        func registers() throws -> Int {
+            try test.database.queryOne(
+                "SELECT COUNT(*) AS n FROM documents WHERE doc_type = 'destruction-register'")?.int("n") ?? -1
+        }
+        func blobFiles() throws -> Int {
+            let folder = test.location.vault + "/blobs"
+            return try FileManager.default.subpathsOfDirectory(atPath: folder).filter { $0.hasSuffix(".blob") }.count
+        }
+        // Make the batch's closing fail after the register rows are inserted in the same transaction.
+        try test.database.execute(
+            """
+            CREATE TRIGGER fail_close BEFORE UPDATE OF status ON destruction_batches
+            WHEN NEW.status = 'executed' BEGIN SELECT RAISE(ABORT, 'simulated failure'); END
+            """)
+        #expect(throws: (any Error).self) { _ = try Destruction.execute(batch.id, session: carol) }
+        #expect(try registers() == 0)
+        #expect(try blobFiles() == 0, "the register's blobs must go with its rolled-back rows")
+        #expect(try Destruction.show(batch.id, session: carol).status == "approved")
+        for reference in refs { #expect(try test.row(reference).string("status") == "destroyed") }
+
+        try test.database.execute("DROP TRIGGER fail_close")
+        let outcome = try Destruction.execute(batch.id, session: carol)
+        #expect(outcome.batch.status == "executed")
+        #expect(try registers() == 2)
+        #expect(try blobFiles() == 2)
+        #expect(outcome.batch.registerReference != nil)
+    }
 }
