@@ -129,50 +129,51 @@ final class KeyRing {
 
     /// Seals a loan's free text (purpose, reason), bound to the loan and the field.
     func sealLoan(_ text: String, loanID: Int, field: String) throws -> [UInt8] {
-        try fieldSeal.seal(Array(text.utf8), aad: KeyLabels.loanAAD(vaultID: vaultID, loanID: loanID, field: field))
+        try sealText(text, aad: KeyLabels.loanAAD(vaultID: vaultID, loanID: loanID, field: field))
     }
 
     /// Opens a loan's sealed text.
     func openLoan(_ sealed: [UInt8], loanID: Int, field: String) throws -> String {
-        do {
-            let aad = KeyLabels.loanAAD(vaultID: vaultID, loanID: loanID, field: field)
-            return String(decoding: try fieldSeal.open(sealed, aad: aad), as: UTF8.self)
-        } catch {
-            throw VaultError.dataError(
-                "loan \(loanID)'s sealed \(field) failed authentication; the register was altered")
-        }
+        try openText(
+            sealed, aad: KeyLabels.loanAAD(vaultID: vaultID, loanID: loanID, field: field),
+            failure: "loan \(loanID)'s sealed \(field) failed authentication; the register was altered")
     }
 
     /// Seals a destruction batch's free text, bound to the batch and the field.
     func sealBatch(_ text: String, batchID: Int, field: String) throws -> [UInt8] {
-        try fieldSeal.seal(
-            Array(text.utf8), aad: KeyLabels.batchAAD(vaultID: vaultID, batchID: batchID, field: field))
+        try sealText(text, aad: KeyLabels.batchAAD(vaultID: vaultID, batchID: batchID, field: field))
     }
 
     /// Opens a destruction batch's sealed text.
     func openBatch(_ sealed: [UInt8], batchID: Int, field: String) throws -> String {
-        do {
-            let aad = KeyLabels.batchAAD(vaultID: vaultID, batchID: batchID, field: field)
-            return String(decoding: try fieldSeal.open(sealed, aad: aad), as: UTF8.self)
-        } catch {
-            throw VaultError.dataError(
-                "destruction batch \(batchID)'s sealed \(field) failed authentication; the catalogue was altered")
-        }
+        try openText(
+            sealed, aad: KeyLabels.batchAAD(vaultID: vaultID, batchID: batchID, field: field),
+            failure: "destruction batch \(batchID)'s sealed \(field) failed authentication; the catalogue was altered")
     }
 
     /// Seals a legal hold's free text (`reason`, `release_reason`), bound to the hold and the field.
     func sealHold(_ text: String, holdID: Int, field: String) throws -> [UInt8] {
-        try fieldSeal.seal(Array(text.utf8), aad: KeyLabels.holdAAD(vaultID: vaultID, holdID: holdID, field: field))
+        try sealText(text, aad: KeyLabels.holdAAD(vaultID: vaultID, holdID: holdID, field: field))
     }
 
     /// Opens a legal hold's sealed text.
     func openHold(_ sealed: [UInt8], holdID: Int, field: String) throws -> String {
+        try openText(
+            sealed, aad: KeyLabels.holdAAD(vaultID: vaultID, holdID: holdID, field: field),
+            failure: "hold \(holdID)'s sealed \(field) failed authentication; the hold register was altered")
+    }
+
+    /// Seals UTF-8 `text` with the field-seal key under `aad`.
+    private func sealText(_ text: String, aad: [UInt8]) throws -> [UInt8] {
+        try fieldSeal.seal(Array(text.utf8), aad: aad)
+    }
+
+    /// Opens text sealed under `aad`; any failure is one data error with `failure` as its message.
+    private func openText(_ sealed: [UInt8], aad: [UInt8], failure: String) throws -> String {
         do {
-            let aad = KeyLabels.holdAAD(vaultID: vaultID, holdID: holdID, field: field)
             return String(decoding: try fieldSeal.open(sealed, aad: aad), as: UTF8.self)
         } catch {
-            throw VaultError.dataError(
-                "hold \(holdID)'s sealed \(field) failed authentication; the hold register was altered")
+            throw VaultError.dataError(failure)
         }
     }
 
