@@ -373,6 +373,11 @@ public enum Destruction {
         }
     }
 
+    /// The start of the name of the temporary folder a register is written to before it is filed.
+    static func registerFolderPrefix(_ vaultID: [UInt8]) -> String {
+        "docvault-register-" + vaultID.hexString + "-"
+    }
+
     /// Writes the register to a private temporary folder outside the vault, files it as permanent OT, deletes it.
     private static func fileRegister(
         _ register: DestructionRegister, session: Session, close: @escaping ((text: String, csv: String)) throws -> Void
@@ -382,7 +387,9 @@ public enum Destruction {
         guard base != vault && !base.hasPrefix(vault + "/") else {
             throw VaultError.failure("the temporary folder \(base) is inside the vault; set TMPDIR elsewhere")
         }
-        let folder = base + "/docvault-register-" + (try SecureRandom.bytes(count: 8).hexString)
+        // Named after the vault, so a leftover (after a crash) says which vault it came from.
+        let folder =
+            base + "/" + registerFolderPrefix(session.vault.meta.vaultID) + (try SecureRandom.bytes(count: 8).hexString)
         try FileSystem.makeDirectory(folder, mode: 0o700)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let name = "destruction-register-batch-\(register.batch)"

@@ -177,8 +177,10 @@ struct DestructionTests {
         #expect(filed.title == "Destruction register, batch 1")
         try test.lend(registerRef)
         #expect(try test.get(registerRef) == Array(register.text.utf8))
+        // Only this vault's folders: other tests file registers in the same temporary folder at the same time.
+        let mine = Destruction.registerFolderPrefix(test.vault.meta.vaultID)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
-            .filter { $0.hasPrefix("docvault-register-") }
+            .filter { $0.hasPrefix(mine) }
         #expect(leftovers.isEmpty)
         // The register is never due.
         let due = try RetentionReport.due(asOf: "2100-12-31", category: "OT", session: carol)
