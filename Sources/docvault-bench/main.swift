@@ -94,15 +94,20 @@ default:
     exit(64)
 }
 
+/// A new vault in the work folder and its admin's session, the start of every catalogue scenario.
+func freshVault() throws -> (VaultLocation, Session) {
+    let location = VaultLocation(vault: work + "/vault", keys: work + "/keys")
+    _ = try VaultSetup.create(at: location, fonds: "J001", admin: "admin")
+    let admin = try Session.open(
+        vault: try Vault.open(location), userName: "admin", credential: .keyFile(location.keyFilePath(for: "admin")))
+    return (location, admin)
+}
+
 /// `audit verify` over a large log, and one command's latency with a key file and with a password.
 func benchAudit() throws {
     let entries = Int(option("--entries", default: "1000000")) ?? 1_000_000
     let runs = Int(option("--runs", default: "5")) ?? 5
-    let location = VaultLocation(vault: work + "/vault", keys: work + "/keys")
-    _ = try VaultSetup.create(at: location, fonds: "J001", admin: "admin")
-    let vault = try Vault.open(location)
-    let admin = try Session.open(
-        vault: vault, userName: "admin", credential: .keyFile(location.keyFilePath(for: "admin")))
+    let (location, admin) = try freshVault()
     try UserAdministration.add(name: "clerk", roles: [.archivist], credential: .keyFile, session: admin)
     let password = "correct horse battery staple"
     try UserAdministration.add(
@@ -148,11 +153,7 @@ func benchAudit() throws {
 func benchRetention() throws {
     let documents = Int(option("--documents", default: "1000000")) ?? 1_000_000
     let runs = Int(option("--runs", default: "5")) ?? 5
-    let location = VaultLocation(vault: work + "/vault", keys: work + "/keys")
-    _ = try VaultSetup.create(at: location, fonds: "J001", admin: "admin")
-    let vault = try Vault.open(location)
-    let admin = try Session.open(
-        vault: vault, userName: "admin", credential: .keyFile(location.keyFilePath(for: "admin")))
+    let (location, admin) = try freshVault()
     try UserAdministration.add(name: "officer", roles: [.compliance], credential: .keyFile, session: admin)
     let start = DispatchTime.now()
     try BenchmarkSupport.fillDocuments(session: admin, count: documents)
@@ -173,7 +174,7 @@ func benchRetention() throws {
         peak = max(peak, run.maxRSSKiB)
     }
     let officer = try Session.open(
-        vault: vault, userName: "officer", credential: .keyFile(location.keyFilePath(for: "officer")))
+        vault: admin.vault, userName: "officer", credential: .keyFile(location.keyFilePath(for: "officer")))
     let inProcessStart = DispatchTime.now()
     let due = try RetentionReport.due(asOf: "2026-01-01", category: nil, session: officer).items
     let inProcess = Double(DispatchTime.now().uptimeNanoseconds - inProcessStart.uptimeNanoseconds) / 1e9
@@ -190,16 +191,12 @@ func benchRetention() throws {
 /// `purge execute` of one approved batch of real documents (filed, encrypted, with blobs), timed as a child process.
 func benchPurge() throws {
     let documents = Int(option("--documents", default: "10000")) ?? 10_000
-    let location = VaultLocation(vault: work + "/vault", keys: work + "/keys")
-    _ = try VaultSetup.create(at: location, fonds: "J001", admin: "admin")
-    let vault = try Vault.open(location)
-    let admin = try Session.open(
-        vault: vault, userName: "admin", credential: .keyFile(location.keyFilePath(for: "admin")))
+    let (location, admin) = try freshVault()
     for (name, role) in [("clerk", Role.archivist), ("officer", .compliance), ("approver", .approver)] {
         try UserAdministration.add(name: name, roles: [role], credential: .keyFile, session: admin)
     }
     func session(_ name: String) throws -> Session {
-        try Session.open(vault: vault, userName: name, credential: .keyFile(location.keyFilePath(for: name)))
+        try Session.open(vault: admin.vault, userName: name, credential: .keyFile(location.keyFilePath(for: name)))
     }
     let clerk = try session("clerk")
     let inputs = work + "/inputs"

@@ -34,6 +34,20 @@ struct ParsedArguments: Sendable {
         return number
     }
 
+    /// A required option's value, or a usage error such as "hold place needs --reason TEXT".
+    func required(_ key: String, _ placeholder: String, for command: String) throws -> String {
+        guard let value = value(key) else { throw VaultError(.usage, "\(command) needs \(key) \(placeholder)") }
+        return value
+    }
+
+    /// The single positional record number (a loan, hold or batch), or a usage error saying where to find one.
+    func recordNumber(_ kind: String, _ whereShown: String) throws -> Int {
+        guard positionals.count == 1, let id = Int(positionals[0]), id > 0 else {
+            throw VaultError(.usage, "give exactly one \(kind) number, as \(whereShown)")
+        }
+        return id
+    }
+
     /// Parses `arguments` against `specs`; unknown options and missing values are usage errors.
     static func parse(_ arguments: [String], specs: [OptionSpec]) throws -> ParsedArguments {
         var parsed = ParsedArguments()

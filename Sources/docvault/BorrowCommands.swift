@@ -79,9 +79,7 @@ func reasonedLoanCommand(
         name: "borrow \(verb)", abstract: abstract, usage: "borrow \(verb) <loan> --reason <text>", discussion: nil,
         options: actorOptions + [.value("--reason", name: "text", help: "Why (kept sealed in the register).")],
         run: { arguments, context in
-            guard let reason = arguments.value("--reason") else {
-                throw VaultError(.usage, "borrow \(verb) needs --reason TEXT")
-            }
+            let reason = try arguments.required("--reason", "TEXT", for: "borrow \(verb)")
             let loan = try decide(try loanID(arguments), reason, try context.session(arguments))
             // Denying a renewal leaves the loan running to its old due date.
             let outcome =
@@ -175,8 +173,5 @@ let borrowSettingsCommand = Command(
 
 /// The single LOAN argument as a number.
 func loanID(_ arguments: ParsedArguments) throws -> Int {
-    guard arguments.positionals.count == 1, let id = Int(arguments.positionals[0]), id > 0 else {
-        throw VaultError(.usage, "give exactly one loan number, as 'docvault borrow list' shows")
-    }
-    return id
+    try arguments.recordNumber("loan", "'docvault borrow list' shows")
 }

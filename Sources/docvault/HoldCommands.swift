@@ -25,9 +25,7 @@ let holdPlaceCommand = Command(
         guard scopes.count == 1, let scope = scopes.first else {
             throw VaultError(.usage, "name what to hold one way: --ref, --policy, --claim or --customer-id")
         }
-        guard let reason = arguments.value("--reason") else {
-            throw VaultError(.usage, "hold place needs --reason TEXT")
-        }
+        let reason = try arguments.required("--reason", "TEXT", for: "hold place")
         let hold = try LegalHolds.place(scope, reason: reason, session: try context.session(arguments))
         Console.out(
             "Hold \(hold.id) placed on \(hold.scope) \(displayedSubject(hold)); covers \(hold.covers) document(s) now.")
@@ -42,9 +40,7 @@ let holdReleaseCommand = Command(
         .value("--reason", name: "text", help: "Why the matter no longer needs it (kept sealed).")
     ],
     run: { arguments, context in
-        guard let reason = arguments.value("--reason") else {
-            throw VaultError(.usage, "hold release needs --reason TEXT")
-        }
+        let reason = try arguments.required("--reason", "TEXT", for: "hold release")
         let hold = try LegalHolds.release(
             try holdID(arguments), reason: reason, session: try context.session(arguments))
         Console.out("Hold \(hold.id) released; \(hold.covers) document(s) no longer held by it.")
@@ -105,8 +101,5 @@ private func displayedSubject(_ hold: HoldDetails) -> String {
 
 /// The single HOLD argument as a number.
 func holdID(_ arguments: ParsedArguments) throws -> Int {
-    guard arguments.positionals.count == 1, let id = Int(arguments.positionals[0]), id > 0 else {
-        throw VaultError(.usage, "give exactly one hold number, as 'docvault hold list' shows")
-    }
-    return id
+    try arguments.recordNumber("hold", "'docvault hold list' shows")
 }

@@ -74,9 +74,7 @@ let purgeRejectCommand = Command(
     usage: "purge reject <batch> --reason <text>", discussion: nil,
     options: actorOptions + [.value("--reason", name: "text", help: "Why (kept sealed).")],
     run: { arguments, context in
-        guard let reason = arguments.value("--reason") else {
-            throw VaultError(.usage, "purge reject needs --reason TEXT")
-        }
+        let reason = try arguments.required("--reason", "TEXT", for: "purge reject")
         let batch = try Destruction.reject(
             try batchID(arguments), reason: reason, session: try context.session(arguments))
         Console.out("Batch \(batch.id) rejected; nothing in it will be destroyed.")
@@ -90,9 +88,7 @@ let purgeStrikeCommand = Command(
         guard arguments.positionals.count == 2, let id = Int(arguments.positionals[0]), id > 0 else {
             throw VaultError(.usage, "purge strike needs a BATCH number and a REFERENCE")
         }
-        guard let reason = arguments.value("--reason") else {
-            throw VaultError(.usage, "purge strike needs --reason TEXT")
-        }
+        let reason = try arguments.required("--reason", "TEXT", for: "purge strike")
         let reference = arguments.positionals[1].uppercased()
         let batch = try Destruction.strike(
             id, reference: reference, reason: reason, session: try context.session(arguments))
@@ -145,8 +141,5 @@ let purgeRegisterCommand = Command(
 
 /// The single BATCH argument as a number.
 func batchID(_ arguments: ParsedArguments) throws -> Int {
-    guard arguments.positionals.count == 1, let id = Int(arguments.positionals[0]), id > 0 else {
-        throw VaultError(.usage, "give exactly one batch number, as 'docvault purge propose' printed it")
-    }
-    return id
+    try arguments.recordNumber("batch", "'docvault purge propose' printed it")
 }
