@@ -12,6 +12,12 @@ public struct VaultError: Error, Equatable, CustomStringConvertible {
         case dataError
         /// An input file, vault or record does not exist (exit 66).
         case inputMissing
+        /// An output (a destination folder, a vault) cannot be created or would overwrite something (exit 73).
+        case cannotCreate
+        /// Reading or writing failed at the operating-system level: a full disk, an I/O error (exit 74).
+        case ioError
+        /// The vault is busy with work that excludes this command; try again later (exit 75).
+        case temporaryFailure
         /// The actor may not do this or could not be authenticated (exit 77).
         case permissionDenied
     }
@@ -34,6 +40,9 @@ public struct VaultError: Error, Equatable, CustomStringConvertible {
         case .usage: 64
         case .dataError: 65
         case .inputMissing: 66
+        case .cannotCreate: 73
+        case .ioError: 74
+        case .temporaryFailure: 75
         case .permissionDenied: 77
         }
     }
@@ -45,5 +54,8 @@ public struct VaultError: Error, Equatable, CustomStringConvertible {
     static func failure(_ message: String) -> VaultError { VaultError(.failure, message) }
     static func dataError(_ message: String) -> VaultError { VaultError(.dataError, message) }
     static func inputMissing(_ message: String) -> VaultError { VaultError(.inputMissing, message) }
+    static func cannotCreate(_ message: String) -> VaultError { VaultError(.cannotCreate, message) }
+    static func ioError(_ message: String) -> VaultError { VaultError(.ioError, message) }
+    static func temporaryFailure(_ message: String) -> VaultError { VaultError(.temporaryFailure, message) }
     static func denied(_ message: String) -> VaultError { VaultError(.permissionDenied, message) }
 }
