@@ -20,7 +20,9 @@ let package = Package(
         ),
         .target(
             name: "VaultCore",
-            dependencies: ["COpenSSL", "CSQLite"]
+            dependencies: ["COpenSSL", "CSQLite"],
+            // Debug builds (what `swift test` runs) can stop at named points for the crash tests; release builds cannot.
+            swiftSettings: [.define("DOCVAULT_FAULT_POINTS", .when(configuration: .debug))]
         ),
         .executableTarget(
             name: "docvault",
