@@ -182,10 +182,9 @@ public enum Destruction {
             return items
         }
         // A run that stopped half-way: make its shredding durable, then delete the blobs it left.
-        try db.checkpoint()
-        for row in pending where row.string("status") == "shredded" {
-            try removeBlob(row.string("blob_id") ?? "", session: session)
-        }
+        try deleteBlobs(
+            pending.filter { $0.string("status") == "shredded" }.map { $0.string("blob_id") ?? "" },
+            session: session)
         let todo = pending.filter { $0.string("status") == "proposed" }
         var shredded: [String] = []
         var skipped: [(reference: String, reason: String)] = []
@@ -203,8 +202,7 @@ public enum Destruction {
             progress?(index + 1, todo.count)
             try afterItem?(index + 1)
             if unlinked.count >= checkpointEvery || index == todo.count - 1 {
-                try db.checkpoint()
-                for blob in unlinked { try removeBlob(blob, session: session) }
+                try deleteBlobs(unlinked, session: session)
                 unlinked.removeAll()
             }
         }
@@ -312,6 +310,19 @@ public enum Destruction {
             note.details.append("shredded")
             return nil
         }
+    }
+
+    /// Makes the shredding durable (WAL checkpoint), then deletes the blobs of shredded documents.
+    ///
+    /// Holds the blob-store lock exclusively meanwhile: a running backup may still copy these
+    /// blobs for its older catalogue copy, so deletion waits for it to finish.
+    private static func deleteBlobs(_ blobIDs: [String], session: Session) throws {
+        try session.database.checkpoint()
+        guard !blobIDs.isEmpty else { return }
+        let lock = try BlobStoreLock.acquire(
+            vault: session.vault.location.vault, .exclusive, timeout: 600, purpose: "purge execute")
+        defer { lock.release() }
+        for blob in blobIDs { try removeBlob(blob, session: session) }
     }
 
     private static func removeBlob(_ blobID: String, session: Session) throws {

@@ -100,6 +100,9 @@ public enum Filing {
         let binding = session.vault.meta.vaultID
         var writers: [BlobWriter] = []
         var pending: [(row: NewDocumentRow, sha: [UInt8], path: String)] = []
+        // Held from the first blob until the rows commit, so `verify --repair` never takes these for orphans.
+        let lock = try BlobStoreLock.acquire(vault: session.vault.location.vault, .shared, purpose: "filing")
+        defer { lock.release() }
         do {
             let now = Timestamp.format(session.now())
             for (index, source) in sources.enumerated() {
@@ -114,6 +117,7 @@ public enum Filing {
                     binding: BlobBinding(vaultID: binding, documentUID: uid, version: 1), to: writer,
                     progress: progress.map { report in { report(index, $0) } })
                 try writer.commit()
+                FaultPoint.reach("file.blob-written")
                 let keys = session.keys
                 let wrap = try keys.wrapDataKey(dataKey, documentUID: uid, version: 1)
                 let fileName = (path as NSString).lastPathComponent
@@ -157,6 +161,7 @@ public enum Filing {
                             reference: row.reference, sourcePath: entry.path, size: row.size, sameContentAs: same))
                 }
                 try inSameTransaction?(filed)
+                FaultPoint.reach("file.before-commit")
                 return filed
             }
         } catch {
