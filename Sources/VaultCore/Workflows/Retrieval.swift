@@ -51,13 +51,15 @@ public enum Retrieval {
             let output = try PreparedOutput(destination, details: details, vaultFolder: session.vault.location.vault)
             let content = try PreparedContent(row, session: session)
             note.target = row.reference
-            return (row, details, output, content, note)
+            return (row: row, details: details, output: output, content: content, note: note)
         }
         do {
-            let path = try deliver(ready.0, content: ready.3, to: ready.2, store: session.vault.blobs) { progress?($0, ready.0.size) }
-            return (ready.1, path)
+            let path = try deliver(ready.row, content: ready.content, to: ready.output, store: session.vault.blobs) {
+                progress?($0, ready.row.size)
+            }
+            return (ready.details, path)
         } catch {
-            session.recordFailure(action: .get, target: ready.0.reference, note: ready.4, error: error)
+            session.recordFailure(action: .get, target: ready.row.reference, note: ready.note, error: error)
             throw error
         }
     }
