@@ -107,6 +107,8 @@ import Testing
         Row(
             command: ["purge", "register", "{executed-batch}", "-o", "register-{role}.csv"], action: "purge.register",
             allowed: ["compliance", "auditor"]),
+        Row(command: ["verify"], action: "verify", allowed: ["admin", "compliance", "auditor"]),
+        Row(command: ["verify", "--repair"], action: "verify.repair", allowed: ["admin"]),
     ]
 
     /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.

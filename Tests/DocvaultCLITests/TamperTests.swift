@@ -30,8 +30,15 @@ import Testing
     }
 
     /// Runs every form of `get` on `reference` and checks the refusal, with no output left anywhere.
-    static func expectRefused(_ sandbox: Sandbox, _ reference: String, message: String = authenticationMessage) throws {
-        try sandbox.expectNoChange(audit: Array(repeating: "get:failed", count: 5)) {
+    ///
+    /// Damage that the length, header or commitment shows is refused before access is logged: one
+    /// `failed` entry per get. Damage inside a chunk shows only while decrypting, after the get was
+    /// logged (`ok`, committed before any plaintext leaves), so each get adds `ok` then `failed`.
+    static func expectRefused(
+        _ sandbox: Sandbox, _ reference: String, message: String = authenticationMessage, inChunk: Bool = false
+    ) throws {
+        let perGet = inChunk ? ["get:ok", "get:failed"] : ["get:failed"]
+        try sandbox.expectNoChange(audit: Array(repeating: perGet, count: 5).flatMap { $0 }) {
             for output in [["-o", "out.pdf"], ["-o", "out.pdf", "--force"], [], ["-o", sandbox.inputs + "/x.pdf"]] {
                 expectFailure(
                     try sandbox.run(["get", reference] + output), 65, ["the stored blob of \(reference)", message])
@@ -46,7 +53,8 @@ import Testing
     func flippedByteIsDataError(offset: Int) throws {
         let (sandbox, reference, _, blob) = try Self.vault()
         try Self.modify(blob) { $0[offset] ^= 0x01 }
-        try Self.expectRefused(sandbox, reference)
+        // The first 64 bytes are the header, salt and commitment; chunks follow.
+        try Self.expectRefused(sandbox, reference, inChunk: offset >= 64)
         // The catalogue is still usable for the other commands.
         #expect(try sandbox.run(["show", reference]).status == 0)
     }
@@ -144,9 +152,12 @@ import Testing
         let (sandbox, reference, _, blob) = try Self.vault(size: 40_000)
         try Data("previous".utf8).write(to: URL(fileURLWithPath: sandbox.work + "/doc.pdf"))
         try Self.modify(blob) { $0[$0.count / 2] ^= 0x10 }
-        try sandbox.expectNoChange(audit: ["get:failed"]) {
+        try sandbox.expectNoChange(audit: ["get:ok", "get:failed"]) {
             expectFailure(try sandbox.run(["get", reference, "--force"]), 65, [Self.authenticationMessage])
         }
+        // The failure names the loan the access went through, like the entry before it.
+        let entries = try sandbox.auditLog().suffix(2)
+        #expect(entries.allSatisfy { $0.target == reference && $0.details.contains("loan=") })
         #expect(try String(contentsOfFile: sandbox.work + "/doc.pdf", encoding: .utf8) == "previous")
     }
 }

@@ -113,6 +113,41 @@ public enum EncryptedBlob {
         return (total, try hasher.finish())
     }
 
+    /// Checks blob `blobID` without decrypting a chunk: its length, its header and its key commitment.
+    ///
+    /// Catches a missing, truncated, extended, foreign or swapped blob; an altered byte inside
+    /// a chunk shows only when the chunk is decrypted (``decrypt(blobID:store:dataKey:binding:plaintextSize:sink:progress:)``).
+    public static func checkHeader(
+        blobID: String, store: BlobStore, dataKey: SecretBytes, binding: BlobBinding, plaintextSize: Int
+    ) throws {
+        _ = try openChecked(
+            blobID: blobID, store: store, dataKey: dataKey, binding: binding, plaintextSize: plaintextSize)
+    }
+
+    /// Opens a blob after checking its length, header and commitment; positioned at the first chunk.
+    private static func openChecked(
+        blobID: String, store: BlobStore, dataKey: SecretBytes, binding: BlobBinding, plaintextSize: Int
+    ) throws -> (FileDescriptor, ChunkedDecryptor) {
+        guard let stored = store.size(blobID: blobID) else { throw BlobError.missing }
+        let expected = BlobFormat.blobLength(plaintextLength: plaintextSize)
+        if stored < expected { throw BlobError.truncated }
+        if stored > expected { throw BlobError.trailingData }
+        let source = try store.openForReading(blobID: blobID)
+        let prefixLength = BlobFormat.header.count + ChunkedEncryption.headerLength
+        var prefix = [UInt8](repeating: 0, count: prefixLength)
+        let got = try prefix.withUnsafeMutableBytes { try source.readFully(into: $0) }
+        guard got == prefixLength else { throw BlobError.truncated }
+        guard Array(prefix[0..<BlobFormat.header.count]) == BlobFormat.header else { throw BlobError.unknownHeader }
+        do {
+            let decryptor = try ChunkedDecryptor(
+                inputKey: dataKey, context: BlobFormat.context(for: binding),
+                header: Array(prefix[BlobFormat.header.count...]))
+            return (source, decryptor)
+        } catch CryptoError.commitmentMismatch {
+            throw BlobError.wrongBinding
+        }
+    }
+
     /// Decrypts blob `blobID` and passes authenticated plaintext to `sink`; returns its SHA-256.
     ///
     /// The file length is checked against `plaintextSize` before any decryption, so
@@ -124,24 +159,8 @@ public enum EncryptedBlob {
         blobID: String, store: BlobStore, dataKey: SecretBytes, binding: BlobBinding, plaintextSize: Int,
         sink: (UnsafeRawBufferPointer) throws -> Void, progress: ((Int) -> Void)? = nil
     ) throws -> [UInt8] {
-        guard let stored = store.size(blobID: blobID) else { throw BlobError.missing }
-        let expected = BlobFormat.blobLength(plaintextLength: plaintextSize)
-        if stored < expected { throw BlobError.truncated }
-        if stored > expected { throw BlobError.trailingData }
-        let source = try store.openForReading(blobID: blobID)
-        let prefixLength = BlobFormat.header.count + ChunkedEncryption.headerLength
-        var prefix = [UInt8](repeating: 0, count: prefixLength)
-        let got = try prefix.withUnsafeMutableBytes { try source.readFully(into: $0) }
-        guard got == prefixLength else { throw BlobError.truncated }
-        guard Array(prefix[0..<BlobFormat.header.count]) == BlobFormat.header else { throw BlobError.unknownHeader }
-        let decryptor: ChunkedDecryptor
-        do {
-            decryptor = try ChunkedDecryptor(
-                inputKey: dataKey, context: BlobFormat.context(for: binding),
-                header: Array(prefix[BlobFormat.header.count...]))
-        } catch CryptoError.commitmentMismatch {
-            throw BlobError.wrongBinding
-        }
+        let (source, decryptor) = try openChecked(
+            blobID: blobID, store: store, dataKey: dataKey, binding: binding, plaintextSize: plaintextSize)
         let hasher = try StreamingHash(.sha256)
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: ioBufferSize, alignment: 16)
         defer { input.deallocate() }

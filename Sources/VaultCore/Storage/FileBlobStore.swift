@@ -62,6 +62,44 @@ public final class FileBlobStore: BlobStore {
         return Int(info.st_size)
     }
 
+    /// Every file under the store: blob ids of well-named `ab/cd/ID.blob` files, and every other path.
+    ///
+    /// Other paths are leftovers (`tmp/*.partial` of an interrupted write) or strangers; both are
+    /// relative to the store's root. Folders themselves are not listed.
+    func inventory(_ blob: (String) throws -> Void, other: (String) throws -> Void) throws {
+        let manager = FileManager.default
+        for first in (try? manager.contentsOfDirectory(atPath: root))?.sorted() ?? [] {
+            let firstPath = root + "/" + first
+            guard FileSystem.isDirectory(firstPath) else {
+                try other(first)
+                continue
+            }
+            for second in (try? manager.contentsOfDirectory(atPath: firstPath))?.sorted() ?? [] {
+                let secondPath = firstPath + "/" + second
+                guard FileSystem.isDirectory(secondPath) else {
+                    try other(first + "/" + second)
+                    continue
+                }
+                for name in (try? manager.contentsOfDirectory(atPath: secondPath))?.sorted() ?? [] {
+                    let id = name.hasSuffix(".blob") ? String(name.dropLast(5)) : ""
+                    if Self.isValidID(id) && id.hasPrefix(first + second) {
+                        try blob(id)
+                    } else {
+                        try other(first + "/" + second + "/" + name)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Deletes a file given relative to the store's root (a leftover the inventory found).
+    func removeFile(relativePath: String) throws {
+        let target = root + "/" + relativePath
+        if unlink(target) != 0 && errno != ENOENT {
+            throw POSIXFailure(operation: "unlink", path: target, code: errno)
+        }
+    }
+
     /// Deletes a blob file.
     public func remove(blobID: String) throws {
         let target = path(blobID: blobID)

@@ -22,8 +22,11 @@ public enum Retrieval {
     /// altered in any byte fails with one data error (65) and leaves no output file.
     /// Only the borrower of an active, unexpired loan that covers the document may
     /// get it, whatever their role; a refusal names why (no loan, pending, expired,
-    /// revoked, returned, denied, destroyed) and is logged with that reason in clear. The get is logged with its loan id in the transaction
-    /// that wraps the decryption; `progress` receives bytes done and the document's size.
+    /// revoked, returned, denied, destroyed) and is logged with that reason in clear.
+    /// The loan, the output, the data key and the blob's length, header and commitment
+    /// are checked in the transaction that logs the get with its loan id; that entry
+    /// commits before any plaintext leaves. A chunk that then fails authentication adds
+    /// a `failed` entry. `progress` receives bytes done and the document's size.
     @discardableResult
     public static func get(
         _ reference: String, to destination: OutputDestination, session: Session,
@@ -35,53 +38,100 @@ public enum Retrieval {
         } else {
             note.details = ["output=file"]
         }
-        return try session.perform(.get, target: reference.uppercased(), note: note) { note in
+        let target = reference.uppercased()
+        // Everything that can be checked without plaintext is checked inside the transaction that logs
+        // the access, so a refusal leaves one `failed` entry; the entry commits before any plaintext
+        // leaves, and the (long) decryption runs outside the transaction, so filers are not kept waiting.
+        let ready = try session.perform(.get, target: target, note: note) { note in
             let row = try CatalogQueries.row(reference, session: session)
             let loan = try LoanAccess.requireLoan(for: row, session: session, note: &note)
             let details = try DocumentDetails.open(row, keys: session.keys)
             note.details.append("loan=\(loan)")
             note.details.append("size=\(row.size)")
-            let path = try deliver(row, details: details, to: destination, session: session) {
-                progress?($0, row.size)
+            let output = try PreparedOutput(destination, details: details, vaultFolder: session.vault.location.vault)
+            let content = try PreparedContent(row, session: session)
+            note.target = row.reference
+            return (row: row, details: details, output: output, content: content, note: note)
+        }
+        do {
+            let path = try deliver(ready.row, content: ready.content, to: ready.output, store: session.vault.blobs) {
+                progress?($0, ready.row.size)
             }
-            return (details, path)
+            return (ready.details, path)
+        } catch {
+            session.recordFailure(action: .get, target: ready.row.reference, note: ready.note, error: error)
+            throw error
         }
     }
 
-    private static func deliver(
-        _ row: DocumentRow, details: DocumentDetails, to destination: OutputDestination, session: Session,
-        progress: @escaping (Int) -> Void
-    ) throws -> String? {
-        let version = UInt32(row.version)
-        let dataKey = try session.keys.unwrapDataKey(
-            row.wrappedDataKey, epoch: row.keyEpoch, documentUID: row.uid, version: version)
-        let binding = BlobBinding(vaultID: session.vault.meta.vaultID, documentUID: row.uid, version: version)
-        let expected = try session.keys.open(row.sha256Sealed, field: "sha256", documentUID: row.uid) ?? []
-        func decrypt(into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// A document's data key and expected digest, its blob checked up to the first chunk.
+    struct PreparedContent {
+        let dataKey: SecretBytes
+        let binding: BlobBinding
+        let expected: [UInt8]
+
+        init(_ row: DocumentRow, session: Session) throws {
+            let version = UInt32(row.version)
+            dataKey = try session.keys.unwrapDataKey(
+                row.wrappedDataKey, epoch: row.keyEpoch, documentUID: row.uid, version: version)
+            binding = BlobBinding(vaultID: session.vault.meta.vaultID, documentUID: row.uid, version: version)
+            expected = try session.keys.open(row.sha256Sealed, field: "sha256", documentUID: row.uid) ?? []
             do {
-                let digest = try EncryptedBlob.decrypt(
+                try EncryptedBlob.checkHeader(
                     blobID: row.blobID, store: session.vault.blobs, dataKey: dataKey, binding: binding,
-                    plaintextSize: row.size, sink: sink, progress: progress)
-                guard constantTimeEquals(digest, expected) else { throw BlobError.digestMismatch }
+                    plaintextSize: row.size)
             } catch let error as BlobError {
                 throw integrityError(reference: row.reference, error)
             }
         }
-        let path: String
+    }
+
+    /// Where the plaintext goes, checked before access is logged: standard output or a file path.
+    struct PreparedOutput {
+        /// The absolute path to write, nil for standard output.
+        let path: String?
+        /// The path as given, for messages.
+        let given: String
         let overwrite: Bool
-        switch destination {
-        case .standardOutput:
+
+        init(_ destination: OutputDestination, details: DocumentDetails, vaultFolder: String) throws {
+            switch destination {
+            case .standardOutput:
+                path = nil
+                given = "-"
+                overwrite = false
+                return
+            case .file(let name, let replace):
+                given = name
+                overwrite = replace
+            case .originalName(let folder, let replace):
+                given = folder + "/" + safeFileName(details)
+                overwrite = replace
+            }
+            path = try checkedOutputPath(given, overwrite: overwrite, vaultFolder: vaultFolder)
+        }
+    }
+
+    private static func deliver(
+        _ row: DocumentRow, content: PreparedContent, to output: PreparedOutput, store: BlobStore,
+        progress: @escaping (Int) -> Void
+    ) throws -> String? {
+        func decrypt(into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+            do {
+                let digest = try EncryptedBlob.decrypt(
+                    blobID: row.blobID, store: store, dataKey: content.dataKey, binding: content.binding,
+                    plaintextSize: row.size, sink: sink, progress: progress)
+                guard constantTimeEquals(digest, content.expected) else { throw BlobError.digestMismatch }
+            } catch let error as BlobError {
+                throw integrityError(reference: row.reference, error)
+            }
+        }
+        guard let path = output.path else {
             let out = FileDescriptor(rawValue: STDOUT_FILENO, owned: false)
             try decrypt { try out.write($0) }
             return nil
-        case .file(let given, let replace):
-            path = given
-            overwrite = replace
-        case .originalName(let folder, let replace):
-            path = folder + "/" + safeFileName(details)
-            overwrite = replace
         }
-        try writeAtomically(to: path, overwrite: overwrite, vaultFolder: session.vault.location.vault) { fd in
+        try writeChecked(path, given: output.given, overwrite: output.overwrite) { fd in
             var written = 0
             var flushed = 0
             try decrypt { bytes in
@@ -93,7 +143,7 @@ public enum Retrieval {
                 }
             }
         }
-        return path
+        return output.given
     }
 
     /// The original file name as a plain base name, or the reference when it is unusable.
@@ -116,6 +166,12 @@ public enum Retrieval {
     static func writeAtomically(
         to path: String, overwrite: Bool, vaultFolder: String, body: (FileDescriptor) throws -> Void
     ) throws {
+        let absolute = try checkedOutputPath(path, overwrite: overwrite, vaultFolder: vaultFolder)
+        try writeChecked(absolute, given: path, overwrite: overwrite, body: body)
+    }
+
+    /// The absolute output path for `path`, refused when it is inside the vault, a folder, or exists without `overwrite`.
+    static func checkedOutputPath(_ path: String, overwrite: Bool, vaultFolder: String) throws -> String {
         // Resolve the folder, not the file: the file does not exist yet, and a symbolic
         // link in the folder path must not lead plaintext into the vault.
         let given = URL(fileURLWithPath: path).standardizedFileURL
@@ -133,6 +189,14 @@ public enum Retrieval {
         if !overwrite && FileManager.default.fileExists(atPath: absolute) {
             throw VaultError.failure("\(path) already exists; choose another name with -o or pass --force")
         }
+        return absolute
+    }
+
+    /// Writes `absolute` (already checked) through a temporary file beside it; `given` names it in messages.
+    static func writeChecked(
+        _ absolute: String, given path: String, overwrite: Bool, body: (FileDescriptor) throws -> Void
+    ) throws {
+        let folder = (absolute as NSString).deletingLastPathComponent
         let name = (absolute as NSString).lastPathComponent
         let temporary = "\(folder)/.\(name).partial-\(try SecureRandom.bytes(count: 6).hexString)"
         let fd: FileDescriptor
