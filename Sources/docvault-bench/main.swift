@@ -87,9 +87,10 @@ case "file-get": try benchFileGet()
 case "audit": try benchAudit()
 case "retention": try benchRetention()
 case "purge": try benchPurge()
+case "verify": try benchVerify()
 default:
     print(
-        "usage: docvault-bench [file-get|audit|retention|purge] [--size-mib N] [--runs N] [--entries N] [--documents N] [--dir DIR]"
+        "usage: docvault-bench [file-get|audit|retention|purge|verify] [--size-mib N] [--runs N] [--entries N] [--documents N] [--doc-kib N] [--dir DIR]"
     )
     exit(64)
 }
