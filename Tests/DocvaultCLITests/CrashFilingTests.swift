@@ -98,7 +98,7 @@ import Testing
             }
             let check = try sandbox.expectIntact(
                 ledger, adopt: .contentAmong([content]), "round \(round), delay \(delay) s; \(replay)")
-            // Only the latest run can leave a partial file; each earlier one is gone or an orphan.
+            // Each killed run leaves at most one partial file; nothing removes them before `verify --repair`.
             #expect(check.partials <= killed, "round \(round): \(check); \(replay)")
         }
         #expect(killed > 0, "no round was killed in a window of \(window) s; \(replay)")

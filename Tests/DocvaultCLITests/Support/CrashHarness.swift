@@ -40,6 +40,8 @@ final class RunningDocvault {
     private let process: Process
     private let outPath: String
     private let errPath: String
+    /// The parent's handles on the capture files, closed once the child has ended.
+    private let handles: [FileHandle]
 
     /// The child's process id.
     var pid: Int32 { process.processIdentifier }
@@ -65,8 +67,12 @@ final class RunningDocvault {
             .merging(sandbox.defaultEnvironment) { _, new in new }
             .merging(environment) { _, new in new }
             .filter { $0.value != CLI.unset }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        handles = [
+            try FileHandle(forWritingTo: URL(fileURLWithPath: outPath)),
+            try FileHandle(forWritingTo: URL(fileURLWithPath: errPath)),
+        ]
+        process.standardOutput = handles[0]
+        process.standardError = handles[1]
         process.standardInput = FileHandle.nullDevice
         try process.run()
     }
@@ -80,6 +86,7 @@ final class RunningDocvault {
     func wait() throws -> CrashRun {
         process.waitUntilExit()
         defer {
+            for handle in handles { try? handle.close() }
             for path in [outPath, errPath] { try? FileManager.default.removeItem(atPath: path) }
         }
         let out = try Data(contentsOf: URL(fileURLWithPath: outPath))
