@@ -88,9 +88,11 @@ case "audit": try benchAudit()
 case "retention": try benchRetention()
 case "purge": try benchPurge()
 case "verify": try benchVerify()
+case "concurrent-file": try benchConcurrentFile()
 default:
     print(
-        "usage: docvault-bench [file-get|audit|retention|purge|verify] [--size-mib N] [--runs N] [--entries N] [--documents N] [--doc-kib N] [--dir DIR]"
+        "usage: docvault-bench [file-get|audit|retention|purge|verify|concurrent-file] [--size-mib N] [--runs N] "
+            + "[--entries N] [--documents N] [--doc-kib N] [--processes N] [--files N] [--dir DIR]"
     )
     exit(64)
 }
@@ -316,4 +318,98 @@ func benchFileGet() throws {
             Double(sizeMiB) / getMedian, getMedian / ddMedian))
     print("peak RSS file \((fileRSS.max() ?? 0) / 1024) MiB, get \((getRSS.max() ?? 0) / 1024) MiB (target < 64 MiB)")
 
+}
+
+/// Starts `arguments` with stdout and stderr to /dev/null; returns the pid, or nil if it could not start.
+func spawn(_ arguments: [String], environment: [String: String]) -> pid_t? {
+    var pid: pid_t = 0
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DOCVAULT_") }
+    env.merge(environment) { $1 }
+    let argv = arguments.map { strdup($0) } + [nil]
+    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+        for pointer in argv { free(pointer) }
+        for pointer in envp { free(pointer) }
+    }
+    return posix_spawn(&pid, arguments[0], &actions, nil, argv, envp) == 0 ? pid : nil
+}
+
+/// Several `docvault file` processes filing small files into one vault at once, beside the same work done serially.
+///
+/// Each run makes a fresh vault per variant: one process filing every file, the processes
+/// one after another, and the processes all at once (they queue on the catalogue's write
+/// lock; none may fail). Reports medians and the ratio of "at once" to "one after another".
+func benchConcurrentFile() throws {
+    let processes = Int(option("--processes", default: "4")) ?? 4
+    let files = Int(option("--files", default: "25")) ?? 25
+    let runs = Int(option("--runs", default: "5")) ?? 5
+    let inputs = work + "/inputs"
+    try FileManager.default.createDirectory(atPath: inputs, withIntermediateDirectories: true)
+    var groups: [[String]] = []
+    for process in 0..<processes {
+        var paths: [String] = []
+        for index in 0..<files {
+            let path = inputs + "/p\(process)-\(index).bin"
+            try Data(try SecureRandom.bytes(count: 4096)).write(to: URL(fileURLWithPath: path))
+            paths.append(path)
+        }
+        groups.append(paths)
+    }
+    print("docvault-bench concurrent-file: \(processes) processes x \(files) files of 4 KiB, \(runs) runs")
+    func vault(_ name: String) -> [String: String] {
+        var env = ["DOCVAULT_DIR": "\(work)/\(name)", "DOCVAULT_KEYS": "\(work)/\(name)-keys"]
+        _ = measure([docvault, "init"], environment: env)
+        _ = measure([docvault, "user", "add", "clerk", "--role", "archivist", "--key-file"], environment: env)
+        env["DOCVAULT_USER"] = "clerk"
+        return env
+    }
+    let filing = ["--category", "CL", "--year", "2024"]
+    var single: [Double] = []
+    var serial: [Double] = []
+    var together: [Double] = []
+    for run in 1...runs {
+        let one = measure([docvault, "file"] + groups.flatMap { $0 } + filing, environment: vault("one\(run)"))
+        let serialEnv = vault("serial\(run)")
+        let serialStart = DispatchTime.now()
+        var statuses = [one.status]
+        for paths in groups {
+            statuses.append(measure([docvault, "file"] + paths + filing, environment: serialEnv).status)
+        }
+        let serialSeconds = Double(DispatchTime.now().uptimeNanoseconds - serialStart.uptimeNanoseconds) / 1e9
+        let togetherEnv = vault("together\(run)")
+        let start = DispatchTime.now()
+        let pids = groups.map { spawn([docvault, "file"] + $0 + filing, environment: togetherEnv) }
+        for pid in pids {
+            var status: Int32 = -1
+            if let pid { waitpid(pid, &status, 0) }
+            statuses.append((status >> 8) & 0xFF)
+        }
+        let togetherSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        guard statuses.allSatisfy({ $0 == 0 }) else {
+            print("run \(run) failed: exit statuses \(statuses)")
+            exit(1)
+        }
+        single.append(one.seconds)
+        serial.append(serialSeconds)
+        together.append(togetherSeconds)
+        print(
+            String(
+                format: "run %d: one process %.3f s, one after another %.3f s, all at once %.3f s", run, one.seconds,
+                serialSeconds, togetherSeconds))
+    }
+    let total = Double(processes * files)
+    print("")
+    print(
+        String(format: "median one process        %.3f s  (%.0f documents/s)", median(single), total / median(single)))
+    print(
+        String(format: "median one after another  %.3f s  (%.0f documents/s)", median(serial), total / median(serial)))
+    print(
+        String(
+            format: "median all at once        %.3f s  (%.0f documents/s)  ratio to one after another %.2fx",
+            median(together), total / median(together), median(together) / median(serial)))
 }

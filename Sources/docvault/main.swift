@@ -80,6 +80,11 @@ func run(_ arguments: [String], environment: [String: String]) -> Int32 {
     } catch let error as POSIXFailure {
         Console.err("error: \(error.description)")
         return 1
+    } catch let error as DatabaseError where error.isFull {
+        Console.err(
+            "error: the disk holding the vault is full; nothing was changed; free space on the vault's disk and try again"
+        )
+        return VaultError(.ioError, "").exitCode
     } catch {
         Console.err("error: unexpected failure (\(type(of: error))); nothing was changed if the command did not finish")
         return 1

@@ -9,6 +9,9 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     public var isConstraintViolation: Bool { code & 0xFF == 19 }
     /// Whether another connection held the lock past the busy timeout.
     public var isBusy: Bool { code & 0xFF == 5 || code & 0xFF == 6 }
+    /// Whether a write found no room: `SQLITE_FULL`, or `SQLITE_IOERR_SHMSIZE` (the shared-memory
+    /// index of the write-ahead log could not grow, which on opening means the disk is full).
+    public var isFull: Bool { code & 0xFF == 13 || code == 4874 }
     /// Whether the file is not a database or is corrupt.
     public var isCorrupt: Bool { code & 0xFF == 11 || code & 0xFF == 26 }
 

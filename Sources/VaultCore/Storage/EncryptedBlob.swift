@@ -105,6 +105,8 @@ public enum EncryptedBlob {
             let block = UnsafeRawBufferPointer(rebasing: buffers[current][0..<counts[current]])
             try Parallel.both({ try readAndHash(next) }, { try encryptor.update(block) { try output.append($0) } })
             total += block.count
+            // Crash tests stop here with a half-written `.partial` file in `blobs/tmp/`.
+            FaultPoint.reach("blob.chunk-written")
             progress?(total)
             current = next
         }

@@ -199,6 +199,8 @@ public enum Destruction {
                 shredded.append(reference)
                 unlinked.append(row.string("blob_id") ?? "")
             }
+            // Crash tests stop here: this item is shredded and committed, its blob not yet deleted.
+            FaultPoint.reach("purge.item-shredded")
             progress?(index + 1, todo.count)
             try afterItem?(index + 1)
             if unlinked.count >= checkpointEvery || index == todo.count - 1 {
@@ -322,6 +324,8 @@ public enum Destruction {
         let lock = try BlobStoreLock.acquire(
             vault: session.vault.location.vault, .exclusive, timeout: 600, purpose: "purge execute")
         defer { lock.release() }
+        // Crash tests stop here: the shredding is checkpointed, the blobs are all still there.
+        FaultPoint.reach("purge.before-blob-delete")
         for blob in blobIDs { try removeBlob(blob, session: session) }
     }
 

@@ -198,14 +198,34 @@ public enum Filing {
         }
     }
 
+    /// Turns what went wrong while filing into the one-line error the user sees.
+    ///
+    /// A full disk, a quota or a file size limit is an I/O error (74) with the same
+    /// message wherever it struck; a catalogue still busy after the busy timeout is
+    /// a temporary failure (75). The blobs are already discarded when this runs.
     static func map(_ error: Error) -> Error {
         switch error {
         case let error as VaultError: return error
+        case let failure as POSIXFailure where isOutOfSpace(failure.code):
+            return VaultError.ioError(diskFullMessage(writing: "the blob"))
         case let failure as POSIXFailure: return VaultError.failure("filing failed: \(failure.description)")
+        case let error as DatabaseError where error.isFull:
+            return VaultError.ioError(diskFullMessage(writing: "the catalogue"))
         case let error as DatabaseError where error.isBusy:
-            return VaultError.failure("the catalogue is busy (another docvault is writing); try again")
+            return VaultError.temporaryFailure("the catalogue is busy (another docvault is writing); try again")
         default: return VaultError.failure("filing failed: \(error)")
         }
+    }
+
+    /// The message for a filing stopped by a full disk, a quota or a file size limit while writing `what`.
+    static func diskFullMessage(writing what: String) -> String {
+        "the disk is full (or a file size limit was hit) while writing \(what); nothing was filed; "
+            + "free space on the vault's disk and file again"
+    }
+
+    /// Whether `code` says a write found no room: no space, file too large, or over quota.
+    static func isOutOfSpace(_ code: Int32) -> Bool {
+        code == ENOSPC || code == EFBIG || code == EDQUOT
     }
 }
 
