@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .executable(name: "docvault", targets: ["docvault"]),
         .library(name: "VaultCore", targets: ["VaultCore"]),
+        .executable(name: "docvault-fuzz", targets: ["docvault-fuzz"]),
     ],
     targets: [
         .systemLibrary(
@@ -34,9 +35,19 @@ let package = Package(
             name: "docvault-bench",
             dependencies: ["VaultCore"]
         ),
+        // The fuzz checks (blob reader, key file parser, keyslot opening) and their driver: libFuzzer
+        // with `-DFUZZING -sanitize=fuzzer` (.ci/fuzz), a corpus replay otherwise.
+        .target(
+            name: "VaultFuzzChecks",
+            dependencies: ["VaultCore"]
+        ),
+        .executableTarget(
+            name: "docvault-fuzz",
+            dependencies: ["VaultFuzzChecks"]
+        ),
         .testTarget(
             name: "VaultCoreTests",
-            dependencies: ["VaultCore", "COpenSSL"],
+            dependencies: ["VaultCore", "COpenSSL", "VaultFuzzChecks"],
             resources: [.copy("Resources")]
         ),
         .testTarget(

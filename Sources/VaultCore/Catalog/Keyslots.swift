@@ -1,11 +1,25 @@
 /// One keyslot: the master key wrapped under a key derived from one credential.
-struct KeyslotRecord {
-    let id: Int
-    let userID: Int?
-    let kind: String
-    let salt: [UInt8]
-    let scrypt: ScryptParameters?
-    let wrappedMasterKey: [UInt8]
+///
+/// `package` so the fuzz harness (`docvault-fuzz keyslot`) can build slots from fuzzed fields.
+package struct KeyslotRecord {
+    package let id: Int
+    package let userID: Int?
+    package let kind: String
+    package let salt: [UInt8]
+    package let scrypt: ScryptParameters?
+    package let wrappedMasterKey: [UInt8]
+
+    /// Creates a slot from its fields, as a catalogue row would hold them; for fuzzing and recovery tools.
+    package init(
+        id: Int, userID: Int?, kind: String, salt: [UInt8], scrypt: ScryptParameters?, wrappedMasterKey: [UInt8]
+    ) {
+        self.id = id
+        self.userID = userID
+        self.kind = kind
+        self.salt = salt
+        self.scrypt = scrypt
+        self.wrappedMasterKey = wrappedMasterKey
+    }
 
     init(row: Row) {
         id = row.int("id")

@@ -73,7 +73,9 @@ public struct KeyFile {
     }
 
     /// Parses key file bytes; nil when they are not a well-formed key file.
-    static func parse(_ raw: [UInt8]) -> KeyFile? {
+    ///
+    /// ``read(at:)`` calls this after its file checks; `package` so the fuzz harness can call it on raw bytes.
+    package static func parse(_ raw: [UInt8]) -> KeyFile? {
         let lines = raw.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) }
         guard lines.count >= 4, String(decoding: lines[0], as: UTF8.self) == firstLine else { return nil }
         func value(_ line: [UInt8], _ key: String) -> [UInt8]? {

@@ -1,5 +1,5 @@
 /// Domain-separation labels and associated-data layouts of the key hierarchy (FileFormat.md, "Keys").
-enum KeyLabels {
+package enum KeyLabels {
     static let keyfileSlot = Array("docvault/v1/keyslot/keyfile".utf8)
     static let recoverySlot = Array("docvault/v1/keyslot/recovery".utf8)
     static let audit = Array("docvault/v1/audit".utf8)
@@ -25,7 +25,7 @@ enum KeyLabels {
     }
 
     /// AAD of a keyslot's wrapped master key.
-    static func keyslotAAD(vaultID: [UInt8], kind: String, user: String) -> [UInt8] {
+    package static func keyslotAAD(vaultID: [UInt8], kind: String, user: String) -> [UInt8] {
         Array("docvault/v1/keyslot".utf8) + [0] + vaultID + Array(kind.utf8) + [0] + Array(user.utf8)
     }
 

@@ -90,9 +90,8 @@ public final class Session {
             }
             let slots = try KeyslotTable.slots(vault.database, userID: user.id, kind: "keyfile")
             let opened = try slots.lazy.compactMap { slot in
-                KeyslotCrypto.unwrap(
-                    slot, kek: try KeyslotCrypto.keyfileKEK(secret: file.secret, salt: slot.salt),
-                    vaultID: vault.meta.vaultID, user: name)
+                try KeyslotCrypto.open(
+                    slot, with: .keyFileSecret(file.secret), vaultID: vault.meta.vaultID, user: name)
             }.first
             guard let opened else {
                 throw VaultError.denied(
@@ -106,9 +105,9 @@ public final class Session {
             }
             var opened: SecretBytes?
             for slot in slots {
-                guard let stored = slot.scrypt, let parameters = try? stored.validatedForStorage() else { continue }
-                let kek = try KeyslotCrypto.passwordKEK(password: password, salt: slot.salt, parameters: parameters)
-                if let key = KeyslotCrypto.unwrap(slot, kek: kek, vaultID: vault.meta.vaultID, user: name) {
+                if let key = try KeyslotCrypto.open(
+                    slot, with: .password(password), vaultID: vault.meta.vaultID, user: name)
+                {
                     opened = key
                     break
                 }
@@ -130,8 +129,11 @@ public final class Session {
     static func openRecoverySlot(vault: Vault, code: String) throws -> SecretBytes? {
         guard let secret = RecoveryCode.parse(code) else { return nil }
         for slot in try KeyslotTable.recoverySlots(vault.database) {
-            let kek = try KeyslotCrypto.recoveryKEK(code: secret, salt: slot.salt)
-            if let key = KeyslotCrypto.unwrap(slot, kek: kek, vaultID: vault.meta.vaultID, user: "") { return key }
+            if let key = try KeyslotCrypto.open(
+                slot, with: .recoveryCode(secret), vaultID: vault.meta.vaultID, user: "")
+            {
+                return key
+            }
         }
         return nil
     }
