@@ -145,6 +145,13 @@ let demoCommand = Command(
         Console.out(
             "docvault audit verify: \(verification.firstBroken == nil ? "intact" : "BROKEN"), \(verification.entries) entries"
         )
+        step("11. docvault verify --full  (the periodic inventory: every blob decrypted to nowhere and its SHA-256 compared)")
+        var inventory = VerificationOptions()
+        inventory.full = true
+        let report = try Verification.run(inventory, session: auditor)
+        Console.out(
+            "\(report.documents) documents, \(report.tombstones) tombstones, \(report.decrypted) decrypted, "
+                + "\(report.auditEntries) audit entries: \(report.remaining.count) problems")
         let head = try AuditQueries.head(session: auditor)
         Console.out("docvault audit head: anchor \(head.anchor.text) (publish it outside the vault)")
         Console.out("")
