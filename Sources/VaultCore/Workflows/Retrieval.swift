@@ -53,7 +53,7 @@ public enum Retrieval {
         progress: @escaping (Int) -> Void
     ) throws -> String? {
         let version = UInt32(row.version)
-        let dataKey = try session.keys.unwrapDataKey(
+        let dataKey = try session.unwrapDataKey(
             row.wrappedDataKey, epoch: row.keyEpoch, documentUID: row.uid, version: version)
         let binding = BlobBinding(vaultID: session.vault.meta.vaultID, documentUID: row.uid, version: version)
         let expected = try session.keys.open(row.sha256Sealed, field: "sha256", documentUID: row.uid) ?? []

@@ -136,6 +136,24 @@ public final class Session {
         return nil
     }
 
+    /// Unwraps a document's data key, first re-reading the key epochs if a rotation began after this session opened.
+    ///
+    /// Call inside the transaction that read the row, so the row and the epochs agree.
+    func unwrapDataKey(_ wrapped: [UInt8], epoch: Int, documentUID: [UInt8], version: UInt32) throws -> SecretBytes {
+        if !keys.knowsEpoch(epoch) { try refreshEpochs() }
+        return try keys.unwrapDataKey(wrapped, epoch: epoch, documentUID: documentUID, version: version)
+    }
+
+    /// Re-reads the data-key-wrap epochs; a master key replaced meanwhile asks the user to start again.
+    func refreshEpochs() throws {
+        do {
+            try keys.refreshEpochs(database, masterKey: masterKey)
+        } catch let error as VaultError where error.kind == .dataError {
+            throw VaultError.temporaryFailure(
+                "the vault's keys changed while this command ran; run it again")
+        }
+    }
+
     /// The actor's roles that docvault knows.
     public var roles: [Role] { actor.roles.compactMap(Role.init(rawValue:)) }
 
