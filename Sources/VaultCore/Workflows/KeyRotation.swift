@@ -181,7 +181,8 @@ public enum KeyRotation {
                 do {
                     dataKey = try source.openSecret(
                         wrapped,
-                        aad: KeyLabels.dataKeyAAD(vaultID: vaultID, documentUID: uid, version: version, epoch: UInt32(old)))
+                        aad: KeyLabels.dataKeyAAD(
+                            vaultID: vaultID, documentUID: uid, version: version, epoch: UInt32(old)))
                 } catch {
                     throw VaultError.dataError(
                         "document #\(row.int("id"))'s data key failed authentication; the catalogue was altered")
