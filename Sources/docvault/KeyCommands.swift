@@ -60,5 +60,48 @@ let keyStatusCommand = Command(
             Console.out("Rotation: none in progress.")
         }
         Console.out("Destroyed documents (no data key): \(status.destroyed)")
-        Console.out("Master key: generation 1, created \(status.masterKeyCreatedAt), never replaced.")
+        if status.masterKeyReplaced {
+            Console.out(
+                "Master key: generation \(status.masterKeyGeneration), last replaced \(status.masterKeyCreatedAt).")
+        } else {
+            Console.out("Master key: generation 1, created \(status.masterKeyCreatedAt), never replaced.")
+        }
+    })
+
+let keyReplaceMasterCommand = Command(
+    name: "key replace-master", abstract: "Replace a compromised master key: new key files, new recovery code.",
+    usage: "key replace-master [--batch-size <n>]",
+    discussion: """
+        Every enabled user gets a new key file (written as NAME.key.new, then moved over NAME.key);
+        passwords are removed (users set a new one with 'docvault passwd' and their new key file);
+        disabled users get no credential. A new recovery code is printed once. Then every data key
+        is re-wrapped under a new epoch; if that stops, 'docvault key rotate' finishes it.
+        """,
+    options: actorOptions + [
+        .value(
+            "--batch-size", name: "n",
+            help: "Documents re-wrapped per transaction (default \(KeyRotation.defaultBatchSize)).")
+    ],
+    run: { arguments, context in
+        try requireNoPositionals(arguments)
+        let batchSize = try arguments.integer("--batch-size") ?? KeyRotation.defaultBatchSize
+        guard batchSize > 0 else { throw VaultError(.usage, "--batch-size needs a number greater than 0") }
+        let bar = ProgressBar(label: "re-wrapping")
+        let outcome = try MasterKeyReplacement.replace(
+            session: try context.session(arguments), batchSize: batchSize, progress: bar.update)
+        bar.finish()
+        Console.out("Master key replaced; the old key files, passwords and recovery code no longer open the vault.")
+        Console.out("Hand out these new key files (each only to its user):")
+        for file in outcome.keyFiles {
+            Console.out("  \(file.user)  \(file.path)")
+        }
+        if outcome.passwordSlotsRemoved > 0 {
+            Console.out(
+                "\(outcome.passwordSlotsRemoved) password(s) removed; their users set a new one with 'docvault passwd'."
+            )
+        }
+        Console.out("New recovery code (shown once; keep it offline):")
+        Console.out("    \(outcome.recoveryCode)")
+        Console.out(
+            "Data keys re-wrapped under epoch \(outcome.rotation.epoch): \(outcome.rotation.rewrapped).")
     })

@@ -20,8 +20,12 @@ public struct KeyStatus: Codable, Sendable, Equatable {
     public let rotationUnfinished: Bool
     /// Destroyed documents, whose wrapped data key is erased and which no epoch wraps.
     public let destroyed: Int
-    /// When the master key was created: the vault's creation (it is never replaced by this release).
+    /// 1 for the master key `init` made, plus one per replacement.
+    public let masterKeyGeneration: Int
+    /// When the current master key was made: the vault's creation or the last replacement (UTC).
     public let masterKeyCreatedAt: String
+    /// Whether the master key was ever replaced.
+    public let masterKeyReplaced: Bool
 }
 
 /// What one run of `key rotate` did.
@@ -118,6 +122,10 @@ public enum KeyRotation {
                 try db.queryOne("SELECT COUNT(*) AS n FROM documents WHERE length(wrapped_data_key) = 0")?.int("n")
                 ?? 0
             let newest = times.last?.epoch
+            // audit_keys gains a row per replacement (plus the original key's at the first one).
+            let generations = try db.query("SELECT created_at FROM audit_keys ORDER BY first_seq").map {
+                $0.string("created_at") ?? ""
+            }
             return KeyStatus(
                 epochs: times.map {
                     KeyEpochStatus(
@@ -125,7 +133,9 @@ public enum KeyRotation {
                         current: $0.epoch == newest)
                 },
                 rotationUnfinished: times.count > 1, destroyed: destroyed,
-                masterKeyCreatedAt: session.vault.meta.createdAt)
+                masterKeyGeneration: max(1, generations.count),
+                masterKeyCreatedAt: generations.last ?? session.vault.meta.createdAt,
+                masterKeyReplaced: generations.count > 1)
         }
     }
 

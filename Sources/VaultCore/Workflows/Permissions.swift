@@ -73,6 +73,7 @@ public enum Action: String, CaseIterable, Sendable {
     case purgeRegister = "purge.register"
     case keyRotate = "key.rotate"
     case keyStatus = "key.status"
+    case keyReplaceMaster = "key.replace-master"
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -126,6 +127,7 @@ public enum Permissions {
         .purgeRegister: [.compliance, .auditor],
         .keyRotate: [.admin],
         .keyStatus: [.admin, .compliance, .auditor],
+        .keyReplaceMaster: [.admin],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.
