@@ -11,6 +11,7 @@ import Testing
         "retention rules", "retention set", "retention due", "retention explain", "event record",
         "event list", "purge propose", "purge show", "purge approve", "purge reject", "purge strike",
         "purge execute", "purge register", "key rotate", "key status",
+        "key replace-master",
     ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])

@@ -34,20 +34,20 @@ public enum MasterKeyReplacement {
         let db = session.database
         let vaultID = vault.meta.vaultID
         let users = try UserTable.all(db).filter { $0.disabledAt == nil }
-        for user in users {
-            let pending = vault.location.keyFilePath(for: user.name) + ".new"
-            guard !FileManager.default.fileExists(atPath: pending) else {
-                throw VaultError.cannotCreate(
-                    "\(pending) is left from an interrupted replacement; if \(user.name).key still opens the vault "
-                        + "delete it, otherwise move it over \(user.name).key; then run this again")
-            }
-        }
         let newMaster = try SecretBytes.random(count: 32)
         let recoverySecret = try SecretBytes.random(count: RecoveryCode.byteCount)
-        try FileSystem.makeDirectory(vault.location.keys)
         var written: [(user: UserRecord, secret: SecretBytes, path: String)] = []
         let passwords: Int
         do {
+            for user in users {
+                let pending = vault.location.keyFilePath(for: user.name) + ".new"
+                guard !FileManager.default.fileExists(atPath: pending) else {
+                    throw VaultError.cannotCreate(
+                        "\(pending) is left from an interrupted replacement; if \(user.name).key still opens the vault "
+                            + "delete it, otherwise move it over \(user.name).key; then run this again")
+                }
+            }
+            try FileSystem.makeDirectory(vault.location.keys)
             for user in users {
                 let secret = try SecretBytes.random(count: 32)
                 let path = vault.location.keyFilePath(for: user.name)

@@ -59,6 +59,7 @@ struct PermissionsTests {
         (.purgeRegister, [.compliance, .auditor]),
         (.keyRotate, [.admin]),
         (.keyStatus, [.admin, .compliance, .auditor]),
+        (.keyReplaceMaster, [.admin]),
     ]
 
     @Test("Every (role, action) pair is decided as the intended matrix says")
