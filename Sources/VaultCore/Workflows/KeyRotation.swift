@@ -181,7 +181,7 @@ public enum KeyRotation {
             var count = 0
             for row in rows {
                 let old = row.int("key_epoch")
-                guard old != epoch, let wrapped = row.bytes("wrapped_data_key"), !wrapped.isEmpty else { continue }
+                guard old < epoch, let wrapped = row.bytes("wrapped_data_key"), !wrapped.isEmpty else { continue }
                 guard let uidText = row.string("uid"), let uid = [UInt8](hex: uidText), let source = wraps[old] else {
                     throw VaultError.dataError(
                         "document #\(row.int("id")) names an unknown key epoch \(old); run 'docvault verify'")
