@@ -11,7 +11,7 @@ let commands: [Command] = [
     retentionRulesCommand, retentionSetCommand, retentionDueCommand,
     retentionExplainCommand, eventRecordCommand, eventListCommand, purgeProposeCommand, purgeShowCommand,
     purgeApproveCommand, purgeRejectCommand, purgeStrikeCommand, purgeExecuteCommand, purgeRegisterCommand,
-    verifyCommand, demoCommand,
+    verifyCommand, keyRotateCommand, keyStatusCommand, keyReplaceMasterCommand, demoCommand,
 ]
 
 let initCommand = Command(

@@ -51,6 +51,11 @@ enum AuditVerifier {
     /// With `anchor`, also requires that entry `anchor.seq` exists and has exactly that
     /// MAC, which detects a log cut back or a catalogue replaced by an older copy.
     static func verify(_ db: Database, key: SecretBytes, anchor: AuditAnchor?) throws -> AuditVerification {
+        try verify(db, keys: AuditKeys(generations: [(1, key)]), anchor: anchor)
+    }
+
+    /// Walks the whole log with the key of each entry's generation (see ``AuditKeys``).
+    static func verify(_ db: Database, keys: AuditKeys, anchor: AuditAnchor?) throws -> AuditVerification {
         let statement = try db.prepare("SELECT * FROM audit_log ORDER BY seq")
         try statement.bind([])
         var previous = AuditLog.genesis
@@ -70,7 +75,7 @@ enum AuditVerifier {
             }
             if let mac = entry.mac {
                 if pending > 0 { return broken(entry.seq - pending, "an unsealed entry precedes a sealed one") }
-                let computed = try AuditLog.mac(key: key, previous: previous, entry: entry)
+                let computed = try AuditLog.mac(key: keys.key(for: entry.seq), previous: previous, entry: entry)
                 guard constantTimeEquals(computed, mac) else {
                     return broken(entry.seq, "its MAC does not match (edited, reordered, or a predecessor removed)")
                 }

@@ -6,8 +6,10 @@ extension BenchmarkSupport {
     /// of three types, personnel contracts and customer files. About half of the
     /// subjects get an event, one claim in a hundred a hold. Rows go through
     /// ``DocumentTable/insert(_:_:)`` with placeholder key material: the retention
-    /// listing never opens a sealed field or a blob, so none is needed.
-    public static func fillDocuments(session: Session, count: Int) throws {
+    /// listing never opens a sealed field or a blob, so none is needed. With `realDataKeys`
+    /// each row gets a random data key wrapped under the current epoch instead, as key
+    /// rotation must open them.
+    public static func fillDocuments(session: Session, count: Int, realDataKeys: Bool = false) throws {
         let db = session.database
         let fonds = session.vault.meta.fonds
         let types = ["voucher", "monthly-report", "annual-report", "bank-statement"]
@@ -19,12 +21,18 @@ extension BenchmarkSupport {
                 for i in index..<end {
                     let category = ["OT", "CL", "UW", "FI", "HR", "CU"][i % 6]
                     let year = 1990 + i % 31
+                    var wrapped = placeholder
+                    if realDataKeys {
+                        wrapped = try session.keys.wrapDataKey(
+                            try SecretBytes.random(count: 32), documentUID: uid(i), version: 1
+                        ).wrapped
+                    }
                     var row = NewDocumentRow(
                         uid: uid(i), reference: "\(fonds)-\(category)-\(year)-D10-\(i)", category: category,
                         year: year, itemNo: i, retentionCode: "D10", docType: nil, docDate: nil,
                         filedAt: "\(year)-0\(1 + i % 9)-1\(i % 10)T09:00:00Z", filedBy: "bench", policyNo: nil,
                         claimNo: nil, contractNo: nil, size: 1, mediaType: "application/pdf", blobID: "bench-\(i)",
-                        wrappedDataKey: placeholder, keyEpoch: 1, titleSealed: nil, customerNameSealed: nil,
+                        wrappedDataKey: wrapped, keyEpoch: 1, titleSealed: nil, customerNameSealed: nil,
                         customerIDSealed: nil, fileNameSealed: nil, notesSealed: nil, sha256Sealed: placeholder,
                         customerNameIndex: nil, customerIDIndex: nil)
                     var event: (BusinessEventKind, String, Int?)?

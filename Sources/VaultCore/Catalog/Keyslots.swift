@@ -82,4 +82,25 @@ enum VaultKeyTable {
             ($0.string("purpose") ?? "", $0.int("epoch"), $0.bytes("wrapped_key") ?? [])
         }
     }
+
+    /// The wrapped keys of one purpose by epoch, oldest first.
+    static func epochs(_ db: Database, purpose: String) throws -> [(epoch: Int, wrapped: [UInt8])] {
+        try db.query("SELECT epoch, wrapped_key FROM vault_keys WHERE purpose = ? ORDER BY epoch", [purpose]).map {
+            ($0.int("epoch"), $0.bytes("wrapped_key") ?? [])
+        }
+    }
+
+    /// Each epoch of one purpose with its creation time, oldest first.
+    static func epochTimes(_ db: Database, purpose: String) throws -> [(epoch: Int, createdAt: String)] {
+        try db.query("SELECT epoch, created_at FROM vault_keys WHERE purpose = ? ORDER BY epoch", [purpose]).map {
+            ($0.int("epoch"), $0.string("created_at") ?? "")
+        }
+    }
+
+    /// Deletes every key of `purpose` older than `epoch`; returns how many rows went.
+    @discardableResult
+    static func deleteOlder(_ db: Database, purpose: String, than epoch: Int) throws -> Int {
+        try db.run("DELETE FROM vault_keys WHERE purpose = ? AND epoch < ?", [purpose, epoch])
+        return db.changes
+    }
 }

@@ -3,7 +3,7 @@
 /// FileFormat.md describes every table that holds key material or sealed fields.
 public enum CatalogSchema {
     /// The migrations, in order; never edit a released one, add a new one.
-    public static let migrator = Migrator(migrations: [version1, version2, version3, version4, version5])
+    public static let migrator = Migrator(migrations: [version1, version2, version3, version4, version5, version6])
 
     static let version1 = """
         CREATE TABLE vault_meta (
@@ -272,5 +272,19 @@ public enum CatalogSchema {
             'Accounting Archives Measures 2015 (destruction registers, permanent)',
             strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'docvault'
         FROM categories WHERE code = 'OT';
+        """
+
+    /// Version 6: audit-chain keys across master keys (FileFormat.md, "Audit log" and
+    /// "Replacing a compromised master key").
+    ///
+    /// Empty until the master key is first replaced: every entry's key is then derived
+    /// from the master key as before. Otherwise entry `n` uses the key of the row with
+    /// the greatest `first_seq <= n`, sealed under the current master key.
+    static let version6 = """
+        CREATE TABLE audit_keys (
+            first_seq INTEGER PRIMARY KEY,
+            wrapped_key BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        );
         """
 }

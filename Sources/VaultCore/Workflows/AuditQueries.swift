@@ -67,7 +67,11 @@ public enum AuditQueries {
         var note = AuditNote()
         if let anchor { note.details = ["anchor=\(anchor.text)"] }
         return try session.perform(.auditVerify, note: note) { note in
-            let result = try AuditVerifier.verify(session.database, key: session.auditKey, anchor: anchor)
+            let result = try AuditVerifier.verify(
+                session.database,
+                keys: try AuditKeys.load(
+                    session.database, masterKey: session.masterKey, vaultID: session.vault.meta.vaultID),
+                anchor: anchor)
             note.details.append("entries=\(result.entries)")
             note.details.append(result.firstBroken.map { "broken-at=\($0)" } ?? "intact")
             if result.firstBroken != nil { note.outcome = .failed }

@@ -99,7 +99,7 @@ public enum Filing {
         let retention = category.retentionCode(forType: request.docType)
         let binding = session.vault.meta.vaultID
         var writers: [BlobWriter] = []
-        var pending: [(row: NewDocumentRow, sha: [UInt8], path: String)] = []
+        var pending: [(row: NewDocumentRow, sha: [UInt8], path: String, dataKey: SecretBytes)] = []
         // Held from the first blob until the rows commit, so `verify --repair` never takes these for orphans.
         let lock = try BlobStoreLock.acquire(vault: session.vault.location.vault, .shared, purpose: "filing")
         defer { lock.release() }
@@ -136,13 +136,21 @@ public enum Filing {
                     sha256Sealed: try keys.seal(bytes: result.sha256, field: "sha256", documentUID: uid),
                     customerNameIndex: try keys.blindIndex(request.customerName, field: "customer_name"),
                     customerIDIndex: try keys.blindIndex(request.customerID, field: "customer_id"))
-                pending.append((row, result.sha256, path))
+                pending.append((row, result.sha256, path, dataKey))
             }
             let db = session.database
             return try db.writeTransaction {
                 var filed: [FiledDocument] = []
+                // A rotation may have started since the session opened: wrap under the epoch current now.
+                let current = try VaultKeyTable.epochs(db, purpose: KeyRing.dataKeyWrapPurpose).last?.epoch
+                if let current, current != session.keys.currentEpoch { try session.refreshEpochs() }
                 for entry in pending {
                     var row = entry.row
+                    if row.keyEpoch != session.keys.currentEpoch {
+                        let wrap = try session.keys.wrapDataKey(entry.dataKey, documentUID: row.uid, version: 1)
+                        row.wrappedDataKey = wrap.wrapped
+                        row.keyEpoch = wrap.epoch
+                    }
                     row.itemNo = try DocumentTable.nextItemNumber(db, category: row.category, year: row.year)
                     row.reference =
                         ReferenceNumber(

@@ -24,6 +24,11 @@ package enum KeyLabels {
         Array("docvault/v1/audit".utf8) + [0] + vaultID + bigEndianBytes(UInt64(seq))
     }
 
+    /// AAD of an audit-chain key kept in `audit_keys`, bound to the first entry it MACs.
+    static func auditKeyAAD(vaultID: [UInt8], firstSeq: Int) -> [UInt8] {
+        Array("docvault/v1/audit-key".utf8) + [0] + vaultID + bigEndianBytes(UInt64(firstSeq))
+    }
+
     /// AAD of a keyslot's wrapped master key.
     package static func keyslotAAD(vaultID: [UInt8], kind: String, user: String) -> [UInt8] {
         Array("docvault/v1/keyslot".utf8) + [0] + vaultID + Array(kind.utf8) + [0] + Array(user.utf8)

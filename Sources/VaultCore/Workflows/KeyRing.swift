@@ -6,8 +6,8 @@ import Foundation
 /// (FileFormat.md, "Vault keys"). Everything zeroes itself when the session ends.
 final class KeyRing {
     let vaultID: [UInt8]
-    private let dataKeyWrap: [Int: AES256GCM]
-    let currentEpoch: Int
+    private var dataKeyWrap: [Int: AES256GCM]
+    private(set) var currentEpoch: Int
     let fieldSeal: AES256GCM
     let blindIndex: SecretBytes
 
@@ -49,6 +49,37 @@ final class KeyRing {
         blindIndex = index
     }
 
+    /// Unwraps every `data-key-wrap` row of the catalogue with `masterKey`, by epoch.
+    ///
+    /// A row that does not open is a data error, except that a session whose master
+    /// key was replaced meanwhile learns so here and is told to start again.
+    static func dataKeyWraps(_ db: Database, masterKey: SecretBytes, vaultID: [UInt8]) throws -> [Int: AES256GCM] {
+        let unwrapper = try AES256GCM(key: masterKey)
+        var wraps: [Int: AES256GCM] = [:]
+        for (epoch, wrapped) in try VaultKeyTable.epochs(db, purpose: dataKeyWrapPurpose) {
+            let aad = KeyLabels.vaultKeyAAD(vaultID: vaultID, purpose: dataKeyWrapPurpose, epoch: UInt32(epoch))
+            guard let key = try? unwrapper.openSecret(wrapped, aad: aad) else {
+                throw VaultError.dataError(
+                    "the catalogue's data-key-wrap key of epoch \(epoch) failed authentication; restore from backup")
+            }
+            wraps[epoch] = try AES256GCM(key: key)
+        }
+        return wraps
+    }
+
+    /// Whether this ring holds the data-key-wrap key of `epoch`.
+    func knowsEpoch(_ epoch: Int) -> Bool { dataKeyWrap[epoch] != nil }
+
+    /// Re-reads the data-key-wrap epochs after a rotation started by another process.
+    ///
+    /// Keys of epochs already deleted stay in memory so a data key wrapped under them
+    /// before the rotation can still be moved to the current epoch.
+    func refreshEpochs(_ db: Database, masterKey: SecretBytes) throws {
+        let fresh = try Self.dataKeyWraps(db, masterKey: masterKey, vaultID: vaultID)
+        dataKeyWrap.merge(fresh) { _, new in new }
+        if let newest = fresh.keys.max() { currentEpoch = newest }
+    }
+
     /// Creates the first generation of vault keys, wrapped by `masterKey`, and records them.
     static func createInitialKeys(_ db: Database, masterKey: SecretBytes, vaultID: [UInt8], now: String) throws {
         let wrapper = try AES256GCM(key: masterKey)
@@ -66,7 +97,10 @@ final class KeyRing {
     ) {
         let aad = KeyLabels.dataKeyAAD(
             vaultID: vaultID, documentUID: documentUID, version: version, epoch: UInt32(currentEpoch))
-        let wrapped = try dataKey.withUnsafeBytes { try dataKeyWrap[currentEpoch]!.seal($0, aad: aad) }
+        guard let cipher = dataKeyWrap[currentEpoch] else {
+            throw VaultError.dataError("the current key epoch \(currentEpoch) is unknown; run 'docvault key status'")
+        }
+        let wrapped = try dataKey.withUnsafeBytes { try cipher.seal($0, aad: aad) }
         return (wrapped, currentEpoch)
     }
 

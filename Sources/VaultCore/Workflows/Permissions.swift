@@ -73,6 +73,9 @@ public enum Action: String, CaseIterable, Sendable {
     case purgeRegister = "purge.register"
     case verify
     case verifyRepair = "verify.repair"
+    case keyRotate = "key.rotate"
+    case keyStatus = "key.status"
+    case keyReplaceMaster = "key.replace-master"
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -126,6 +129,9 @@ public enum Permissions {
         .purgeRegister: [.compliance, .auditor],
         .verify: [.admin, .compliance, .auditor],
         .verifyRepair: [.admin],
+        .keyRotate: [.admin],
+        .keyStatus: [.admin, .compliance, .auditor],
+        .keyReplaceMaster: [.admin],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.

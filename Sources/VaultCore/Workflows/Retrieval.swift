@@ -72,7 +72,7 @@ public enum Retrieval {
 
         init(_ row: DocumentRow, session: Session) throws {
             let version = UInt32(row.version)
-            dataKey = try session.keys.unwrapDataKey(
+            dataKey = try session.unwrapDataKey(
                 row.wrappedDataKey, epoch: row.keyEpoch, documentUID: row.uid, version: version)
             binding = BlobBinding(vaultID: session.vault.meta.vaultID, documentUID: row.uid, version: version)
             expected = try session.keys.open(row.sha256Sealed, field: "sha256", documentUID: row.uid) ?? []

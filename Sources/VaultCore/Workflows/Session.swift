@@ -36,6 +36,8 @@ public final class Session {
     let keys: KeyRing
     let masterKey: SecretBytes
     let auditKey: SecretBytes
+    /// The first entry of the audit key generation this session MACs with (0: the derived key, no table rows).
+    private let auditGeneration: Int
     /// The time source; tests replace it to move through due dates without sleeping.
     public var clock: @Sendable () -> Date = { Date() }
 
@@ -47,8 +49,9 @@ public final class Session {
         self.actor = actor
         self.keys = keys
         self.masterKey = masterKey
-        self.auditKey = try HKDF.deriveKey(
-            .sha256, inputKey: masterKey, salt: vault.meta.vaultID, info: KeyLabels.audit, length: 32)
+        let auditKeys = try AuditKeys.load(vault.database, masterKey: masterKey, vaultID: vault.meta.vaultID)
+        self.auditKey = auditKeys.current
+        self.auditGeneration = try AuditKeys.latestFirstSeq(vault.database)
     }
 
     var database: Database { vault.database }
@@ -94,6 +97,11 @@ public final class Session {
                     slot, with: .keyFileSecret(file.secret), vaultID: vault.meta.vaultID, user: name)
             }.first
             guard let opened else {
+                if FileManager.default.fileExists(atPath: path + ".new") {
+                    throw VaultError.denied(
+                        "key file \(path) no longer opens this vault: the master key was replaced; "
+                            + "use \(path).new (move it over \(path))")
+                }
                 throw VaultError.denied(
                     "key file \(path) does not open a keyslot of '\(name)'; it may have been replaced")
             }
@@ -136,6 +144,24 @@ public final class Session {
             }
         }
         return nil
+    }
+
+    /// Unwraps a document's data key, first re-reading the key epochs if a rotation began after this session opened.
+    ///
+    /// Call inside the transaction that read the row, so the row and the epochs agree.
+    func unwrapDataKey(_ wrapped: [UInt8], epoch: Int, documentUID: [UInt8], version: UInt32) throws -> SecretBytes {
+        if !keys.knowsEpoch(epoch) { try refreshEpochs() }
+        return try keys.unwrapDataKey(wrapped, epoch: epoch, documentUID: documentUID, version: version)
+    }
+
+    /// Re-reads the data-key-wrap epochs; a master key replaced meanwhile asks the user to start again.
+    func refreshEpochs() throws {
+        do {
+            try keys.refreshEpochs(database, masterKey: masterKey)
+        } catch let error as VaultError where error.kind == .dataError {
+            throw VaultError.temporaryFailure(
+                "the vault's keys changed while this command ran; run it again")
+        }
     }
 
     /// The actor's roles that docvault knows.
@@ -191,6 +217,11 @@ public final class Session {
 
     /// Appends one authenticated entry; call inside a write transaction.
     func appendAudit(action: String, target: String, outcome: AuditOutcome, note: AuditNote) throws {
+        // A master key replaced by another process since this session opened changes the audit key.
+        guard try AuditKeys.latestFirstSeq(database) == auditGeneration else {
+            throw VaultError.temporaryFailure(
+                "the master key was replaced while this command ran; run it again with your new key file")
+        }
         let sensitive = note.sensitive
         try AuditLog.append(
             database, key: auditKey, at: Timestamp.format(now()), actor: actor.name, action: action, target: target,

@@ -118,8 +118,7 @@ public enum UserAdministration {
             }
             throw VaultError.denied("the recovery code does not open this vault's recovery keyslot")
         }
-        let auditKey = try HKDF.deriveKey(
-            .sha256, inputKey: masterKey, salt: vault.meta.vaultID, info: KeyLabels.audit, length: 32)
+        let auditKey = try AuditKeys.load(vault.database, masterKey: masterKey, vaultID: vault.meta.vaultID).current
         let details = credentialNote(credential).details + ["via=recovery-code"]
         func log(_ outcome: AuditOutcome, _ extra: [String]) throws {
             try AuditLog.append(

@@ -79,7 +79,9 @@ public enum Verification {
         }
         try scanFiles(options, session: session, report: &report)
         try checkDocuments(options, session: session, report: &report, progress: progress)
-        let audit = try AuditVerifier.verify(db, key: session.auditKey, anchor: nil)
+        // Each entry is checked with the audit key of its generation (a replaced master key starts a new one).
+        let auditKeys = try AuditKeys.load(db, masterKey: session.masterKey, vaultID: session.vault.meta.vaultID)
+        let audit = try AuditVerifier.verify(db, keys: auditKeys, anchor: nil)
         report.auditEntries = audit.entries
         if let seq = audit.firstBroken {
             report.problems.append(
@@ -202,7 +204,7 @@ public enum Verification {
         let version = UInt32(row.version)
         let dataKey: SecretBytes
         do {
-            dataKey = try session.keys.unwrapDataKey(
+            dataKey = try session.unwrapDataKey(
                 row.wrappedDataKey, epoch: row.keyEpoch, documentUID: row.uid, version: version)
         } catch {
             return problem("data-key", "its data key does not authenticate (the catalogue row was altered)")

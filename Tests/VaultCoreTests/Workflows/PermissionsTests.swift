@@ -57,6 +57,9 @@ struct PermissionsTests {
         (.purgeStrike, [.compliance, .approver]),
         (.purgeExecute, [.compliance]),
         (.purgeRegister, [.compliance, .auditor]),
+        (.keyRotate, [.admin]),
+        (.keyStatus, [.admin, .compliance, .auditor]),
+        (.keyReplaceMaster, [.admin]),
     ]
 
     @Test("Every (role, action) pair is decided as the intended matrix says")
