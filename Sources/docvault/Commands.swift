@@ -11,7 +11,7 @@ let commands: [Command] = [
     retentionRulesCommand, retentionSetCommand, retentionDueCommand,
     retentionExplainCommand, eventRecordCommand, eventListCommand, purgeProposeCommand, purgeShowCommand,
     purgeApproveCommand, purgeRejectCommand, purgeStrikeCommand, purgeExecuteCommand, purgeRegisterCommand,
-    demoCommand,
+    backupCommand, backupVerifyCommand, restoreCommand, demoCommand,
 ]
 
 let initCommand = Command(

@@ -71,6 +71,8 @@ public enum Action: String, CaseIterable, Sendable {
     case purgeStrike = "purge.strike"
     case purgeExecute = "purge.execute"
     case purgeRegister = "purge.register"
+    case backup
+    case restore
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -122,6 +124,8 @@ public enum Permissions {
         .purgeStrike: [.compliance, .approver],
         .purgeExecute: [.compliance],
         .purgeRegister: [.compliance, .auditor],
+        .backup: [.admin],
+        .restore: [.admin],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.

@@ -57,6 +57,8 @@ struct PermissionsTests {
         (.purgeStrike, [.compliance, .approver]),
         (.purgeExecute, [.compliance]),
         (.purgeRegister, [.compliance, .auditor]),
+        (.backup, [.admin]),
+        (.restore, [.admin]),
     ]
 
     @Test("Every (role, action) pair is decided as the intended matrix says")
