@@ -3,20 +3,23 @@ import VaultCore
 
 let backupCommand = Command(
     name: "backup", abstract: "Copy the vault, still encrypted, to a backup folder; later runs copy only new blobs.",
-    usage: "backup <dest>",
+    usage: "backup <dest> [--rehash]",
     discussion: """
         Writes DEST/catalog.sqlite (a consistent snapshot taken while the vault stays in use),
         DEST/blobs/ (the encrypted blobs, as in the vault) and DEST/MANIFEST (each file's SHA-256).
         Blobs already in DEST are kept; blobs of documents destroyed since are removed from DEST.
         Needs the admin role; the run is logged in the vault's audit chain.
         """,
-    options: actorOptions,
+    options: actorOptions + [
+        .flag("--rehash", help: "Check kept blobs by SHA-256, not only size, and copy damaged ones anew.")
+    ],
     run: { arguments, context in
         guard arguments.positionals.count == 1 else { throw VaultError(.usage, "backup needs one DEST folder") }
         let destination = arguments.positionals[0]
         let session = try context.session(arguments)
         let bar = ProgressBar(label: "backing up")
-        let outcome = try Backup.run(to: destination, session: session, progress: bar.update)
+        let outcome = try Backup.run(
+            to: destination, rehash: arguments.has("--rehash"), session: session, progress: bar.update)
         bar.finish()
         Console.out(
             "Backed up to \(destination): copied \(outcome.copied) new blobs (\(megabytes(outcome.copiedBytes)) MB), "
@@ -44,7 +47,7 @@ let backupVerifyCommand = Command(
             throw VaultError(
                 .dataError,
                 "the backup in \(destination) has \(check.problems.count) problem(s), listed above; "
-                    + "run 'docvault backup \(destination)' to repair it")
+                    + "run 'docvault backup \(destination) --rehash' to repair it")
         }
         Console.out(
             "Backup \(destination) is intact: \(check.files) files (\(megabytes(check.bytes)) MB) "

@@ -10,7 +10,7 @@ import Testing
         "borrow settings", "hold place", "hold release", "hold list", "hold show",
         "retention rules", "retention set", "retention due", "retention explain", "event record",
         "event list", "purge propose", "purge show", "purge approve", "purge reject", "purge strike",
-        "purge execute", "purge register",
+        "purge execute", "purge register", "backup", "backup verify", "restore",
     ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])

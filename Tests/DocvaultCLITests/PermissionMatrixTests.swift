@@ -107,6 +107,7 @@ import Testing
         Row(
             command: ["purge", "register", "{executed-batch}", "-o", "register-{role}.csv"], action: "purge.register",
             allowed: ["compliance", "auditor"]),
+        Row(command: ["backup", "backup-{role}"], action: "backup", allowed: ["admin"]),
     ]
 
     /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.

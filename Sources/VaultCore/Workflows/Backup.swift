@@ -50,14 +50,16 @@ public enum Backup {
 
     /// Backs the session's vault up into `destination`, copying only blobs it lacks.
     ///
-    /// Logs `backup` in the live vault's audit chain (files copied, bytes, incremental).
-    /// `progress` gets (bytes copied, bytes to copy).
+    /// A blob already in `destination` is kept when its size is the one the previous manifest
+    /// records; with `rehash`, only when its SHA-256 is too (repairs a backup that `backup verify`
+    /// found damaged). Logs `backup` in the live vault's audit chain (files copied, bytes,
+    /// incremental). `progress` gets (bytes copied, bytes to copy).
     public static func run(
-        to destination: String, session: Session, progress: ((Int, Int) -> Void)? = nil
+        to destination: String, rehash: Bool = false, session: Session, progress: ((Int, Int) -> Void)? = nil
     ) throws -> BackupOutcome {
         try session.authorize(.backup, target: destination)
         do {
-            let outcome = try copy(to: destination, session: session, progress: progress)
+            let outcome = try copy(to: destination, rehash: rehash, session: session, progress: progress)
             try session.perform(.backup, target: destination) { note in
                 note.details = [
                     "copied=\(outcome.copied)", "bytes=\(outcome.copiedBytes)", "kept=\(outcome.kept)",
@@ -73,7 +75,7 @@ public enum Backup {
     }
 
     private static func copy(
-        to destination: String, session: Session, progress: ((Int, Int) -> Void)?
+        to destination: String, rehash: Bool, session: Session, progress: ((Int, Int) -> Void)?
     ) throws -> BackupOutcome {
         let vault = session.vault
         let vaultID = vault.meta.vaultID.hexString
@@ -110,7 +112,9 @@ public enum Backup {
                 throw VaultError.dataError(
                     "the vault's blob \(relative) is missing; run 'docvault verify --full' before backing up")
             }
-            if let old = previous[relative], old.size == size, BackupFiles.size(destination + "/" + relative) == size {
+            if let old = previous[relative], old.size == size, BackupFiles.size(destination + "/" + relative) == size,
+                try !rehash || hashMatches(destination + "/" + relative, old.sha256)
+            {
                 entries.append(old)
                 kept += 1
             } else {
@@ -164,6 +168,12 @@ public enum Backup {
         return BackupOutcome(
             manifest: manifest, copied: toCopy.count, copiedBytes: total, kept: kept, removed: removed,
             incremental: !previous.isEmpty)
+    }
+
+    /// Whether the file at `path` has the SHA-256 `expected`.
+    private static func hashMatches(_ path: String, _ expected: String) throws -> Bool {
+        let actual = try BackupFiles.mapped("reading \(path)") { try BackupFiles.sha256(of: path) }
+        return constantTimeEqual(actual.hex, expected)
     }
 
     /// Checks `destination` is a new folder, an empty one, or a backup of this vault; returns its recorded blobs.
