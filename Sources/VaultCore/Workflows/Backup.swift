@@ -140,6 +140,8 @@ public enum Backup {
             FaultPoint.reach("backup.blob-copied")
         }
         lock.release()
+        // One flush for all new blobs, before any manifest names them.
+        try BackupFiles.mapped("syncing \(destination)") { try BackupFiles.syncFileSystem(destination) }
 
         let catalogue = try BackupFiles.mapped("hashing \(snapshot)") { try BackupFiles.sha256(of: snapshot) }
         entries.append(

@@ -46,10 +46,12 @@ enum BackupFiles {
         return (try hash.finish().hexString, size)
     }
 
-    /// Copies `source` to `destination` through `temporary`: write, fsync, rename, fsync of the folder.
+    /// Copies `source` to `destination` through `temporary`: write, rename.
     ///
     /// Returns the SHA-256 (hex) and size of the bytes copied; `progress` gets each chunk's size.
-    /// An existing `destination` is replaced atomically.
+    /// An existing `destination` is replaced atomically. Nothing is fsynced here: callers copy
+    /// many files and then call ``syncFileSystem(_:)`` once before anything refers to them
+    /// (a manifest, a rename into place), which costs one flush instead of one per file.
     static func copy(
         _ source: String, to destination: String, through temporary: String, progress: (Int) -> Void
     ) throws -> (hex: String, size: Int) {
@@ -70,9 +72,7 @@ enum BackupFiles {
             size += count
             progress(count)
         }
-        try output.sync()
         try rename(temporary, destination)
-        try FileSystem.syncDirectory((destination as NSString).deletingLastPathComponent)
         return (try hash.finish().hexString, size)
     }
 
@@ -92,6 +92,15 @@ enum BackupFiles {
         try fd.sync()
         try rename(temporary, path)
         try FileSystem.syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    /// Flushes everything written so far (files and folders, all file systems) to stable storage.
+    ///
+    /// `sync(2)`, as `cp -r … && sync` does: on Linux it returns once the data is written.
+    /// Afterwards `path`'s folder is fsynced, which reports a failing disk as an error.
+    static func syncFileSystem(_ path: String) throws {
+        sync()
+        try FileSystem.syncDirectory(path)
     }
 
     /// Flushes the file at `path` to stable storage.

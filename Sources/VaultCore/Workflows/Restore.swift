@@ -67,6 +67,7 @@ public enum Restore {
                         "\(entry.path) in \(source) changed while it was copied; nothing was restored, try again")
                 }
             }
+            try BackupFiles.mapped("syncing \(temporary)") { try BackupFiles.syncFileSystem(temporary) }
             // Check what landed on disk, not only what was read.
             for entry in manifest.entries {
                 let written = try BackupFiles.mapped("reading back \(entry.path)") {
