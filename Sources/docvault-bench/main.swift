@@ -414,7 +414,9 @@ func benchBackup() throws {
     let base = median(copy)
     print("")
     print(String(format: "median cp -r + sync            %.2f s", base))
-    print(String(format: "median docvault backup (full)  %.2f s  ratio to cp -r %.2fx", median(full), median(full) / base))
+    print(
+        String(format: "median docvault backup (full)  %.2f s  ratio to cp -r %.2fx", median(full), median(full) / base)
+    )
     print(String(format: "median docvault backup verify  %.2f s", median(verify)))
     print(
         String(

@@ -81,7 +81,8 @@ let restoreCommand = Command(
             "Restored \(outcome.files) files (\(megabytes(outcome.bytes)) MB) from \(source) into \(destination), "
                 + "backup of \(outcome.manifest.created).")
         Console.out("Next, check it: docvault verify --full --vault \(destination)")
-        Console.out("and its audit chain: docvault audit verify --vault \(destination) --anchor \(outcome.manifest.auditHead)")
+        Console.out(
+            "and its audit chain: docvault audit verify --vault \(destination) --anchor \(outcome.manifest.auditHead)")
     })
 
 /// Bytes as megabytes with one decimal.

@@ -36,7 +36,8 @@ import Testing
     static func documentRows(_ catalogue: String) throws -> [[String]] {
         try #require(
             try Catalogue.rows(
-                catalogue, "SELECT id, reference, status, blob_id, hex(wrapped_data_key), size FROM documents ORDER BY id;"))
+                catalogue,
+                "SELECT id, reference, status, blob_id, hex(wrapped_data_key), size FROM documents ORDER BY id;"))
     }
 
     /// Expects `arguments` to be killed by SIGKILL at the armed fault point.
@@ -92,7 +93,9 @@ import Testing
             var found: [String: String] = [:]
             for path in sandbox.blobFiles(vault: destination) {
                 var info = stat()
-                if stat(path, &info) == 0 { found[path] = "\(info.st_ino)/\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" }
+                if stat(path, &info) == 0 {
+                    found[path] = "\(info.st_ino)/\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+                }
             }
             return found
         }
@@ -111,7 +114,9 @@ import Testing
 
     @Test func backupWhileAnotherProcessFilesStaysConsistent() throws {
         let (sandbox, _, _) = try Self.vault()
-        let paths = try (0..<25).map { try sandbox.input("bulk\($0).pdf", pseudoRandomBytes(count: 30_000, seed: UInt64(100 + $0))) }
+        let paths = try (0..<25).map {
+            try sandbox.input("bulk\($0).pdf", pseudoRandomBytes(count: 30_000, seed: UInt64(100 + $0)))
+        }
         let filer = Process()
         filer.executableURL = URL(fileURLWithPath: try #require(CLI.binary))
         filer.arguments = ["file"] + paths + ["--category", "CL", "--year", "2024"]
@@ -135,7 +140,8 @@ import Testing
         let (sandbox, _, _) = try Self.vault(count: 1)
         try sandbox.addUser("compliance", roles: "compliance")
         try sandbox.addUser("approver", roles: "approver")
-        let doomed = try sandbox.fileOne(try sandbox.input("old.txt", text: "old"), ["--category", "OT", "--year", "2010"])
+        let doomed = try sandbox.fileOne(
+            try sandbox.input("old.txt", text: "old"), ["--category", "OT", "--year", "2010"])
         let blob = try sandbox.blobFile(of: doomed)
         let destination = sandbox.root + "/backup"
         try Self.backup(sandbox, destination)
@@ -182,7 +188,10 @@ import Testing
         #expect(result.status == 65, "\(result)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].hasPrefix(Self.damages[index].line), "\(result)")
-        #expect(result.stderr == "error: the backup in \(destination) has 1 problem(s), listed above; run 'docvault backup \(destination) --rehash' to repair it\n")
+        #expect(
+            result.stderr
+                == "error: the backup in \(destination) has 1 problem(s), listed above; run 'docvault backup \(destination) --rehash' to repair it\n"
+        )
         try expectUnchanged(before, destination)
         // A plain backup trusts sizes; one with --rehash repairs everything the vault can vouch for.
         if Self.damages[index].name == "flipped" {
@@ -190,8 +199,12 @@ import Testing
             #expect(try Self.verify(sandbox, destination).status == 65)
         }
         if Self.damages[index].name != "extra" {
-            let repaired = try sandbox.run(["backup", destination, "--rehash"], environment: ["DOCVAULT_USER": "admin"])
-            #expect(repaired.status == 0 && repaired.stdout.contains("copied 1 new blobs") == (Self.damages[index].name != "catalogue"), "\(repaired)")
+            let repaired = try sandbox.run(
+                ["backup", destination, "--rehash"], environment: ["DOCVAULT_USER": "admin"])
+            #expect(
+                repaired.status == 0
+                    && repaired.stdout.contains("copied 1 new blobs") == (Self.damages[index].name != "catalogue"),
+                "\(repaired)")
             #expect(try Self.verify(sandbox, destination).status == 0)
         }
     }
@@ -271,7 +284,8 @@ import Testing
         try expectUnchanged(before, destination)
         try sandbox.expectNoChange(audit: ["backup:denied"]) {
             expectFailure(
-                try sandbox.run(["backup", sandbox.root + "/mine"]), 77, ["'clerk' may not backup; it needs the role admin"])
+                try sandbox.run(["backup", sandbox.root + "/mine"]), 77,
+                ["'clerk' may not backup; it needs the role admin"])
         }
         #expect(!FileManager.default.fileExists(atPath: sandbox.root + "/mine"))
         let stray = sandbox.root + "/stray"

@@ -46,7 +46,9 @@ public enum Backup {
     /// The catalogue snapshot of a run that has not finished renaming.
     static let pendingCatalogueName = "catalog.sqlite.new"
     /// Names a run leaves only when it is interrupted; the next run repairs them.
-    static let leftoverNames: Set<String> = [pendingManifestName, pendingCatalogueName, "MANIFEST.new.tmp", "MANIFEST.tmp"]
+    static let leftoverNames: Set<String> = [
+        pendingManifestName, pendingCatalogueName, "MANIFEST.new.tmp", "MANIFEST.tmp",
+    ]
 
     /// Backs the session's vault up into `destination`, copying only blobs it lacks.
     ///
@@ -94,7 +96,10 @@ public enum Backup {
         do {
             try session.database.run("VACUUM INTO ?", [snapshot])
         } catch let error as DatabaseError {
-            throw VaultError.cannotCreate("cannot write the catalogue copy \(snapshot): \(error.message)")
+            // SQLITE_FULL (13) and SQLITE_IOERR (10) are the disk's fault, not the destination's.
+            let message = "cannot write the catalogue copy \(snapshot): \(error.message)"
+            throw [10, 13].contains(error.code & 0xFF)
+                ? VaultError.ioError(message + "; free space or check the disk") : VaultError.cannotCreate(message)
         }
         try BackupFiles.mapped("syncing \(snapshot)") {
             try BackupFiles.syncFile(snapshot)

@@ -5,11 +5,14 @@ import Testing
 
 /// The `MANIFEST` text format of a backup: what it writes, and what it refuses to read.
 @Suite struct BackupManifestTests {
-    static let catalogue = BackupManifest.Entry(sha256: String(repeating: "a", count: 64), size: 4096, path: "catalog.sqlite")
+    static let catalogue = BackupManifest.Entry(
+        sha256: String(repeating: "a", count: 64), size: 4096, path: "catalog.sqlite")
     static let blobA = BackupManifest.Entry(
-        sha256: String(repeating: "b", count: 64), size: 10, path: "blobs/0a/bc/0abc" + String(repeating: "0", count: 28) + ".blob")
+        sha256: String(repeating: "b", count: 64), size: 10,
+        path: "blobs/0a/bc/0abc" + String(repeating: "0", count: 28) + ".blob")
     static let blobB = BackupManifest.Entry(
-        sha256: String(repeating: "c", count: 64), size: 0, path: "blobs/ff/00/ff00" + String(repeating: "1", count: 28) + ".blob")
+        sha256: String(repeating: "c", count: 64), size: 0,
+        path: "blobs/ff/00/ff00" + String(repeating: "1", count: 28) + ".blob")
 
     static func sample() -> BackupManifest {
         BackupManifest(
@@ -36,13 +39,27 @@ import Testing
             (text.replacingOccurrences(of: "vault 0123", with: "vault 9123x"), "line 2"),
             (text.replacingOccurrences(of: "schema 5", with: "schema five"), "line 5"),
             (text.replacingOccurrences(of: "audit-head 7:", with: "audit-head 7;"), "line 6"),
-            (text.replacingOccurrences(of: blobLine, with: blobLine.replacingOccurrences(of: "  10  ", with: "  -1  ")), "line 9"),
+            (
+                text.replacingOccurrences(
+                    of: blobLine, with: blobLine.replacingOccurrences(of: "  10  ", with: "  -1  ")), "line 9"
+            ),
             (text.replacingOccurrences(of: blobLine, with: "\(blobA.sha256)  10  blobs/../../etc/passwd"), "line 9"),
-            (text.replacingOccurrences(of: blobLine, with: "\(blobA.sha256)  10  blobs/00/00/0abc" + String(repeating: "0", count: 28) + ".blob"), "line 9"),
-            (text.replacingOccurrences(of: blobLine, with: "\(String(repeating: "B", count: 64))  10  \(blobA.path)"), "line 9"),
+            (
+                text.replacingOccurrences(
+                    of: blobLine,
+                    with: "\(blobA.sha256)  10  blobs/00/00/0abc" + String(repeating: "0", count: 28) + ".blob"),
+                "line 9"
+            ),
+            (
+                text.replacingOccurrences(
+                    of: blobLine, with: "\(String(repeating: "B", count: 64))  10  \(blobA.path)"), "line 9"
+            ),
             (text + "\(blobA.sha256)  10  \(blobA.path)\n", "listed twice"),
             (text.replacingOccurrences(of: blobLine + "\n", with: "") + blobLine + "\n", "not sorted"),
-            (text.replacingOccurrences(of: "\(catalogue.sha256)  4096  catalog.sqlite\n", with: ""), "catalog.sqlite first"),
+            (
+                text.replacingOccurrences(of: "\(catalogue.sha256)  4096  catalog.sqlite\n", with: ""),
+                "catalog.sqlite first"
+            ),
         ]
     }()
 
