@@ -389,7 +389,10 @@ func benchBackup() throws {
             mirror.append(copied.seconds)
             line += String(format: ", rsync -a + sync %.2f s", copied.seconds)
         }
-        if run < runs { try? FileManager.default.removeItem(atPath: destination) }
+        if run < runs {
+            try? FileManager.default.removeItem(atPath: destination)
+            try? FileManager.default.removeItem(atPath: work + "/rsync\(run)")
+        }
         full.append(backup.seconds)
         verify.append(check.seconds)
         copy.append(cp.seconds)
