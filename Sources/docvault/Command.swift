@@ -48,13 +48,21 @@ struct CommandContext: Sendable {
     /// else the key file from --key-file, DOCVAULT_KEY_FILE or KEYS/USER.key; with
     /// no key file and a terminal, docvault asks for the password.
     func session(_ arguments: ParsedArguments, actorOption: String = "--user") throws -> Session {
-        let session = try authenticate(arguments, actorOption: actorOption)
+        try session(arguments, at: location(arguments), actorOption: actorOption)
+    }
+
+    /// Opens the vault at `location` (not the one the options name) and authenticates the actor.
+    func session(_ arguments: ParsedArguments, at location: VaultLocation, actorOption: String = "--user") throws
+        -> Session
+    {
+        let session = try authenticate(arguments, at: location, actorOption: actorOption)
         session.clock = try TestClock.from(environment)
         return session
     }
 
-    private func authenticate(_ arguments: ParsedArguments, actorOption: String) throws -> Session {
-        let location = location(arguments)
+    private func authenticate(_ arguments: ParsedArguments, at location: VaultLocation, actorOption: String) throws
+        -> Session
+    {
         let vault = try Vault.open(location)
         let name = arguments.value(actorOption) ?? environment["DOCVAULT_USER"] ?? vault.meta.initialAdmin
         let explicitKey =

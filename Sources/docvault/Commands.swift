@@ -11,7 +11,8 @@ let commands: [Command] = [
     retentionRulesCommand, retentionSetCommand, retentionDueCommand,
     retentionExplainCommand, eventRecordCommand, eventListCommand, purgeProposeCommand, purgeShowCommand,
     purgeApproveCommand, purgeRejectCommand, purgeStrikeCommand, purgeExecuteCommand, purgeRegisterCommand,
-    verifyCommand, keyRotateCommand, keyStatusCommand, keyReplaceMasterCommand, demoCommand,
+    verifyCommand, keyRotateCommand, keyStatusCommand, keyReplaceMasterCommand, backupCommand, backupVerifyCommand,
+    restoreCommand, demoCommand,
 ]
 
 let initCommand = Command(

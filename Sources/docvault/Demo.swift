@@ -145,7 +145,7 @@ let demoCommand = Command(
         Console.out(
             "docvault audit verify: \(verification.firstBroken == nil ? "intact" : "BROKEN"), \(verification.entries) entries"
         )
-        step("11. docvault verify --full  (the periodic inventory: every blob decrypted to nowhere and its SHA-256 compared)")
+        step("11. docvault verify --full  (the periodic inventory: every blob decrypted, its SHA-256 compared)")
         var inventory = VerificationOptions()
         inventory.full = true
         let report = try Verification.run(inventory, session: auditor)

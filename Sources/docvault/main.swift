@@ -39,7 +39,13 @@ func run(_ arguments: [String], environment: [String: String]) -> Int32 {
         }
         return 0
     }
-    let group = commands.filter { $0.name.hasPrefix(name + " ") }
+    var group = commands.filter { $0.name.hasPrefix(name + " ") }
+    // A command that is also a group (`backup` and `backup verify`) runs itself unless a member is named.
+    if commands.contains(where: { $0.name == name })
+        && !(arguments.count > 1 && group.contains { $0.name == name + " " + arguments[1] })
+    {
+        group = []
+    }
     var consumed = 1
     let found: Command?
     if !group.isEmpty {

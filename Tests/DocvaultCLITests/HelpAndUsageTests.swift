@@ -10,7 +10,8 @@ import Testing
         "borrow settings", "hold place", "hold release", "hold list", "hold show",
         "retention rules", "retention set", "retention due", "retention explain", "event record",
         "event list", "purge propose", "purge show", "purge approve", "purge reject", "purge strike",
-        "purge execute", "purge register", "verify", "key rotate", "key status", "key replace-master",
+        "purge execute", "purge register", "verify", "key rotate", "key status", "key replace-master", "backup",
+        "backup verify", "restore",
     ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])

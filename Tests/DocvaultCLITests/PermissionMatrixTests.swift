@@ -114,6 +114,7 @@ import Testing
         Row(command: ["key", "rotate"], action: "key.rotate", allowed: ["admin"], entries: 2),
         Row(command: ["key", "status"], action: "key.status", allowed: ["admin", "compliance", "auditor"]),
         Row(command: ["key", "replace-master"], action: "key.replace-master", allowed: ["admin"]),
+        Row(command: ["backup", "backup-{role}"], action: "backup", allowed: ["admin"]),
     ]
 
     /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.

@@ -76,6 +76,8 @@ public enum Action: String, CaseIterable, Sendable {
     case keyRotate = "key.rotate"
     case keyStatus = "key.status"
     case keyReplaceMaster = "key.replace-master"
+    case backup
+    case restore
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -132,6 +134,8 @@ public enum Permissions {
         .keyRotate: [.admin],
         .keyStatus: [.admin, .compliance, .auditor],
         .keyReplaceMaster: [.admin],
+        .backup: [.admin],
+        .restore: [.admin],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.

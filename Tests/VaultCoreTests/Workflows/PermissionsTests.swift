@@ -57,9 +57,13 @@ struct PermissionsTests {
         (.purgeStrike, [.compliance, .approver]),
         (.purgeExecute, [.compliance]),
         (.purgeRegister, [.compliance, .auditor]),
+        (.verify, [.admin, .compliance, .auditor]),
+        (.verifyRepair, [.admin]),
         (.keyRotate, [.admin]),
         (.keyStatus, [.admin, .compliance, .auditor]),
         (.keyReplaceMaster, [.admin]),
+        (.backup, [.admin]),
+        (.restore, [.admin]),
     ]
 
     @Test("Every (role, action) pair is decided as the intended matrix says")
