@@ -11,7 +11,8 @@ let commands: [Command] = [
     retentionRulesCommand, retentionSetCommand, retentionDueCommand,
     retentionExplainCommand, eventRecordCommand, eventListCommand, purgeProposeCommand, purgeShowCommand,
     purgeApproveCommand, purgeRejectCommand, purgeStrikeCommand, purgeExecuteCommand, purgeRegisterCommand,
-    demoCommand,
+    customerAddCommand, customerUpdateCommand, customerShowCommand, customerListCommand, customerHistoryCommand,
+    customerReassignCommand, demoCommand,
 ]
 
 let initCommand = Command(

@@ -10,7 +10,8 @@ import Testing
         "borrow settings", "hold place", "hold release", "hold list", "hold show",
         "retention rules", "retention set", "retention due", "retention explain", "event record",
         "event list", "purge propose", "purge show", "purge approve", "purge reject", "purge strike",
-        "purge execute", "purge register",
+        "purge execute", "purge register", "customer add", "customer update", "customer show", "customer list",
+        "customer history", "customer reassign",
     ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])

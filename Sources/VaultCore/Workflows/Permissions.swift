@@ -71,6 +71,12 @@ public enum Action: String, CaseIterable, Sendable {
     case purgeStrike = "purge.strike"
     case purgeExecute = "purge.execute"
     case purgeRegister = "purge.register"
+    case customerAdd = "customer.add"
+    case customerUpdate = "customer.update"
+    case customerShow = "customer.show"
+    case customerList = "customer.list"
+    case customerHistory = "customer.history"
+    case customerReassign = "customer.reassign"
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -122,6 +128,12 @@ public enum Permissions {
         .purgeStrike: [.compliance, .approver],
         .purgeExecute: [.compliance],
         .purgeRegister: [.compliance, .auditor],
+        .customerAdd: [.archivist],
+        .customerUpdate: [.archivist],
+        .customerShow: [.archivist, .staff, .compliance, .auditor],
+        .customerList: [.archivist, .staff, .compliance, .auditor],
+        .customerHistory: [.archivist, .compliance, .auditor],
+        .customerReassign: [.archivist, .admin],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.
