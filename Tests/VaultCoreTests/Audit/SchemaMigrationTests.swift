@@ -99,7 +99,7 @@ struct SchemaMigrationTests {
         #expect(try names(database, "index", of: "customer_changes").contains("customer_changes_by_customer"))
     }
 
-    @Test("A version 3 catalogue is migrated to the latest version with the default retention rules and keeps its loans")
+    @Test("A version 3 catalogue is migrated to the latest version, keeping its loans")
     func migratesVersion3() throws {
         let folder = try TestVaultFolder()
         let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
@@ -119,7 +119,7 @@ struct SchemaMigrationTests {
         #expect(try again.database.queryOne("SELECT COUNT(*) AS n FROM retention_rules")?.int("n") == 10)
     }
 
-    @Test("A version 1 catalogue is migrated to the latest version: an empty audit log, the borrowing register, retention rules")
+    @Test("A version 1 catalogue is migrated to the latest version with every later table")
     func migratesVersion1() throws {
         let folder = try TestVaultFolder()
         let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
