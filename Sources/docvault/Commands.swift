@@ -12,7 +12,8 @@ let commands: [Command] = [
     retentionExplainCommand, eventRecordCommand, eventListCommand, purgeProposeCommand, purgeShowCommand,
     purgeApproveCommand, purgeRejectCommand, purgeStrikeCommand, purgeExecuteCommand, purgeRegisterCommand,
     verifyCommand, keyRotateCommand, keyStatusCommand, keyReplaceMasterCommand, backupCommand, backupVerifyCommand,
-    restoreCommand, demoCommand,
+    restoreCommand, customerAddCommand, customerUpdateCommand, customerShowCommand, customerListCommand,
+    customerHistoryCommand, customerReassignCommand, demoCommand,
 ]
 
 let initCommand = Command(

@@ -62,6 +62,7 @@ let demoCommand = Command(
         for document in try Filing.file(again, session: session) {
             Console.out("\(document.reference)  same content as \(document.sameContentAs.joined(separator: ", "))")
         }
+        try demoCustomerRegister(archivist: session, step: step)
         step("4. docvault list --category CL")
         printListing(try CatalogQueries.list(DocumentFilter(category: "CL"), session: session), format: .table)
         step("5. docvault search --customer '张伟'  (exact match through a keyed blind index)")

@@ -75,8 +75,16 @@ let userDisableCommand = Command(
     usage: "user disable <name>", discussion: nil, options: actorOptions,
     run: { arguments, context in
         guard arguments.positionals.count == 1 else { throw VaultError(.usage, "user disable needs exactly one NAME") }
-        try UserAdministration.disable(name: arguments.positionals[0], session: try context.session(arguments))
-        Console.out("Disabled '\(arguments.positionals[0])'.")
+        let session = try context.session(arguments)
+        let name = arguments.positionals[0]
+        try UserAdministration.disable(name: name, session: session)
+        Console.out("Disabled '\(name)'.")
+        let customers = try CustomerRegister.managedCount(by: name, session: session)
+        if customers > 0 {
+            Console.err(
+                "warning: '\(name)' still manages \(customers) customer(s); "
+                    + "'docvault customer reassign --from \(name) --to USER' passes them to a colleague")
+        }
     })
 
 let userEnableCommand = Command(

@@ -11,7 +11,8 @@ import Testing
         "retention rules", "retention set", "retention due", "retention explain", "event record",
         "event list", "purge propose", "purge show", "purge approve", "purge reject", "purge strike",
         "purge execute", "purge register", "verify", "key rotate", "key status", "key replace-master", "backup",
-        "backup verify", "restore",
+        "backup verify", "restore", "customer add", "customer update", "customer show", "customer list",
+        "customer history", "customer reassign",
     ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])

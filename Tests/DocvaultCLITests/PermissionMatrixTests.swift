@@ -37,6 +37,8 @@ import Testing
     static let holdReaders: Set<String> = ["compliance", "approver", "archivist", "auditor"]
     /// Who may list due documents and explain one: compliance proposes destruction, archivists and auditors check.
     static let retentionReaders: Set<String> = ["compliance", "archivist", "auditor"]
+    /// Who may read the customer register: archivists keep it, staff manage customers, compliance and auditors check.
+    static let customerReaders: Set<String> = ["archivist", "staff", "compliance", "auditor"]
 
     static let table: [Row] = [
         Row(
@@ -115,6 +117,20 @@ import Testing
         Row(command: ["key", "status"], action: "key.status", allowed: ["admin", "compliance", "auditor"]),
         Row(command: ["key", "replace-master"], action: "key.replace-master", allowed: ["admin"]),
         Row(command: ["backup", "backup-{role}"], action: "backup", allowed: ["admin"]),
+        Row(
+            command: ["customer", "add", "--kind", "individual", "--name", "Matrix {role}", "--id-number", "{new-id}"],
+            action: "customer.add", allowed: ["archivist"]),
+        Row(
+            command: ["customer", "update", "{customer}", "--phone", "010 1234 5678"], action: "customer.update",
+            allowed: ["archivist"]),
+        Row(command: ["customer", "show", "{customer}"], action: "customer.show", allowed: customerReaders),
+        Row(command: ["customer", "list"], action: "customer.list", allowed: customerReaders),
+        Row(
+            command: ["customer", "history", "{customer}"], action: "customer.history",
+            allowed: ["archivist", "compliance", "auditor"]),
+        Row(
+            command: ["customer", "reassign", "--from", "victim", "--to", "staff"], action: "customer.reassign",
+            allowed: ["archivist", "admin"]),
     ]
 
     /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.
@@ -206,6 +222,18 @@ import Testing
                 let loan =
                     borrows ? try sandbox.lend(reference, to: role) : try sandbox.requestLoan([reference], by: "staff")
                 filled.append(String(loan))
+            case "{new-id}":
+                filled.append(Self.newPassportNumber())
+            case "{customer}":
+                let added = try sandbox.run(
+                    as: "archivist",
+                    [
+                        "customer", "add", "--kind", "individual", "--name", "Matrix", "--id-number",
+                        Self.newPassportNumber(),
+                    ])
+                try #require(added.status == 0, "\(added)")
+                filled.append(
+                    String(try #require(added.stdout.split(separator: " ").dropFirst(2).first?.prefix { $0.isNumber })))
             default:
                 var text = word.replacingOccurrences(of: "{ref}", with: reference)
                 text = text.replacingOccurrences(of: "{input}", with: input)
@@ -213,6 +241,11 @@ import Testing
             }
         }
         return filled
+    }
+
+    /// A fresh passport-style number (not 18 characters, so no check digit applies).
+    static func newPassportNumber() -> String {
+        "E" + String(UInt32.random(in: 10_000_000...99_999_999))
     }
 
     @Test func rolesAddUp() throws {

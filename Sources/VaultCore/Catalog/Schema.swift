@@ -3,7 +3,8 @@
 /// FileFormat.md describes every table that holds key material or sealed fields.
 public enum CatalogSchema {
     /// The migrations, in order; never edit a released one, add a new one.
-    public static let migrator = Migrator(migrations: [version1, version2, version3, version4, version5, version6])
+    public static let migrator = Migrator(
+        migrations: [version1, version2, version3, version4, version5, version6, version7])
 
     static let version1 = """
         CREATE TABLE vault_meta (
@@ -286,5 +287,34 @@ public enum CatalogSchema {
             wrapped_key BLOB NOT NULL,
             created_at TEXT NOT NULL
         );
+        """
+
+    /// Version 7: the customer register (客户档案) and the history of every change to it.
+    static let version7 = """
+        CREATE TABLE customers (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('individual', 'corporate')),
+            id_index BLOB NOT NULL UNIQUE,
+            record_sealed BLOB NOT NULL,
+            value_tier TEXT CHECK (value_tier IN ('high', 'medium', 'low')),
+            risk_tier TEXT CHECK (risk_tier IN ('high', 'medium', 'low')),
+            vip_level INTEGER NOT NULL DEFAULT 0 CHECK (vip_level BETWEEN 0 AND 5),
+            account_manager TEXT,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        );
+        CREATE INDEX customers_by_manager ON customers(account_manager);
+        CREATE TABLE customer_changes (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers(id),
+            changed_at TEXT NOT NULL,
+            changed_by TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            change_sealed BLOB NOT NULL
+        );
+        CREATE INDEX customer_changes_by_customer ON customer_changes(customer_id, id);
         """
 }

@@ -34,13 +34,13 @@ public enum DemoSamples {
                 content: "Motor insurance policy P2023-0815\nPolicyholder: 张伟\nTerm: 2023-08-15 to 2024-08-14\n",
                 request: request(
                     "policy-P2023-0815.txt", "UW", 2023, type: "policy", title: "机动车保险单 motor policy",
-                    customer: "张伟", customerID: "110101199001011234", policy: "P2023-0815", date: "2023-08-15")),
+                    customer: "张伟", customerID: "110101199001011237", policy: "P2023-0815", date: "2023-08-15")),
             Sample(
                 fileName: "claim-C2024-0031.txt",
                 content: "Claim form C2024-0031\nLoss: rear-end collision, 2024-02-11\nAmount claimed: CNY 12,400\n",
                 request: request(
                     "claim-C2024-0031.txt", "CL", 2024, type: "claim-form", title: "理赔申请书 claim form",
-                    customer: "张伟", customerID: "110101199001011234", policy: "P2023-0815", claim: "C2024-0031",
+                    customer: "张伟", customerID: "110101199001011237", policy: "P2023-0815", claim: "C2024-0031",
                     date: "2024-02-12")),
             Sample(
                 fileName: "voucher-C2024-0031.txt",
@@ -53,7 +53,7 @@ public enum DemoSamples {
                 content: "Customer due diligence record\nName: 李娜\nID verified 2022-05-03\n",
                 request: request(
                     "kyc-li-na.txt", "CU", 2022, type: "kyc", title: "客户身份识别 KYC record", customer: "李娜",
-                    customerID: "310101198505052345", date: "2022-05-03")),
+                    customerID: "310101198505052342", date: "2022-05-03")),
             Sample(
                 fileName: "annual-report-2023.txt",
                 content: "Annual financial report 2023 (summary)\n",

@@ -19,6 +19,11 @@ package enum KeyLabels {
         Array("docvault/v1/destruction".utf8) + [0] + vaultID + bigEndianBytes(UInt64(batchID)) + Array(field.utf8)
     }
 
+    /// AAD of a customer's sealed record (`record`) or of one sealed change (`change:ID`).
+    static func customerAAD(vaultID: [UInt8], customerUID: [UInt8], field: String) -> [UInt8] {
+        Array("docvault/v1/customer".utf8) + [0] + vaultID + customerUID + Array(field.utf8)
+    }
+
     /// AAD of an audit entry's sealed sensitive details.
     static func auditAAD(vaultID: [UInt8], seq: Int) -> [UInt8] {
         Array("docvault/v1/audit".utf8) + [0] + vaultID + bigEndianBytes(UInt64(seq))

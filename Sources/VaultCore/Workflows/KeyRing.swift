@@ -197,6 +197,18 @@ final class KeyRing {
             failure: "hold \(holdID)'s sealed \(field) failed authentication; the hold register was altered")
     }
 
+    /// Seals a customer's record or one of its changes, bound to the customer and the field.
+    func sealCustomer(_ text: String, customerUID: [UInt8], field: String) throws -> [UInt8] {
+        try sealText(text, aad: KeyLabels.customerAAD(vaultID: vaultID, customerUID: customerUID, field: field))
+    }
+
+    /// Opens a customer's sealed record or change.
+    func openCustomer(_ sealed: [UInt8], customerUID: [UInt8], field: String) throws -> String {
+        try openText(
+            sealed, aad: KeyLabels.customerAAD(vaultID: vaultID, customerUID: customerUID, field: field),
+            failure: "a customer's sealed \(field) failed authentication; the customer register was altered")
+    }
+
     /// Seals UTF-8 `text` with the field-seal key under `aad`.
     private func sealText(_ text: String, aad: [UInt8]) throws -> [UInt8] {
         try fieldSeal.seal(Array(text.utf8), aad: aad)

@@ -78,6 +78,12 @@ public enum Action: String, CaseIterable, Sendable {
     case keyReplaceMaster = "key.replace-master"
     case backup
     case restore
+    case customerAdd = "customer.add"
+    case customerUpdate = "customer.update"
+    case customerShow = "customer.show"
+    case customerList = "customer.list"
+    case customerHistory = "customer.history"
+    case customerReassign = "customer.reassign"
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -136,6 +142,12 @@ public enum Permissions {
         .keyReplaceMaster: [.admin],
         .backup: [.admin],
         .restore: [.admin],
+        .customerAdd: [.archivist],
+        .customerUpdate: [.archivist],
+        .customerShow: [.archivist, .staff, .compliance, .auditor],
+        .customerList: [.archivist, .staff, .compliance, .auditor],
+        .customerHistory: [.archivist, .compliance, .auditor],
+        .customerReassign: [.archivist, .admin],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.

@@ -91,9 +91,15 @@ struct SchemaMigrationTests {
             #expect(try database.queryOne("SELECT COUNT(*) AS n FROM \(table)")?.int("n") == 0, "\(table)")
         }
         #expect(try names(database, "index", of: "destruction_items").contains("destruction_items_by_document"))
+        // Version 7: the customer register and its history, empty.
+        for table in ["customers", "customer_changes"] {
+            #expect(try database.queryOne("SELECT COUNT(*) AS n FROM \(table)")?.int("n") == 0, "\(table)")
+        }
+        #expect(try names(database, "index", of: "customers").contains("customers_by_manager"))
+        #expect(try names(database, "index", of: "customer_changes").contains("customer_changes_by_customer"))
     }
 
-    @Test("A version 3 catalogue is migrated to version 6 with the default retention rules and keeps its loans")
+    @Test("A version 3 catalogue is migrated to the latest version, keeping its loans")
     func migratesVersion3() throws {
         let folder = try TestVaultFolder()
         let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
@@ -105,7 +111,7 @@ struct SchemaMigrationTests {
                 at: "2024-01-03T00:00:00Z", documentIDs: [])
         }
         let vault = try Vault.open(location)
-        #expect(try vault.database.userVersion() == 6)
+        #expect(try vault.database.userVersion() == CatalogSchema.migrator.latestVersion)
         try Self.expectRetentionSchema(vault.database)
         #expect(try LoanTable.find(vault.database, id: 1)?.requester == "alice")
         // A second open runs no migration again: the rules are not inserted twice.
@@ -113,15 +119,14 @@ struct SchemaMigrationTests {
         #expect(try again.database.queryOne("SELECT COUNT(*) AS n FROM retention_rules")?.int("n") == 10)
     }
 
-    @Test("A version 1 catalogue is migrated to version 6: an empty audit log, the borrowing register, retention rules")
+    @Test("A version 1 catalogue is migrated to the latest version with every later table")
     func migratesVersion1() throws {
         let folder = try TestVaultFolder()
         let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
         let vaultID = try SecureRandom.bytes(count: 16)
         try Self.oldCatalogue(version: 1, at: location, vaultID: vaultID)
         let vault = try Vault.open(location)
-        #expect(try vault.database.userVersion() == 6)
-        #expect(CatalogSchema.migrator.latestVersion == 6)
+        #expect(try vault.database.userVersion() == CatalogSchema.migrator.latestVersion)
         #expect(try vault.database.queryOne("SELECT COUNT(*) AS n FROM audit_log")?.int("n") == 0)
         let indexes = try Self.names(vault.database, "index", of: "audit_log")
         #expect(indexes.contains("audit_by_actor"))
@@ -137,7 +142,7 @@ struct SchemaMigrationTests {
         #expect(try UserTable.find(vault.database, name: "alice")?.roles == ["admin"])
         // Opening again changes nothing, and the new tables take entries.
         let again = try Vault.open(location)
-        #expect(try again.database.userVersion() == 6)
+        #expect(try again.database.userVersion() == CatalogSchema.migrator.latestVersion)
         try again.database.writeTransaction {
             try AuditLog.append(
                 again.database, key: nil, at: Timestamp.now(), actor: "x", action: "login", target: "",
@@ -151,14 +156,14 @@ struct SchemaMigrationTests {
         #expect(try LoanTable.find(again.database, id: 1)?.status == "requested")
     }
 
-    @Test("A version 2 catalogue is migrated to version 6 and keeps its audit log")
+    @Test("A version 2 catalogue is migrated to the latest version and keeps its audit log")
     func migratesVersion2() throws {
         let folder = try TestVaultFolder()
         let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
         let vaultID = try SecureRandom.bytes(count: 16)
         try Self.oldCatalogue(version: 2, at: location, vaultID: vaultID)
         let vault = try Vault.open(location)
-        #expect(try vault.database.userVersion() == 6)
+        #expect(try vault.database.userVersion() == CatalogSchema.migrator.latestVersion)
         try Self.expectBorrowingSchema(vault.database)
         let entries = try vault.database.query("SELECT * FROM audit_log ORDER BY seq").map(AuditEntry.init(row:))
         #expect(entries.map(\.actor) == ["mallory"])
@@ -169,7 +174,7 @@ struct SchemaMigrationTests {
         // A second open finds the schema current and leaves the settings as they are.
         try vault.database.run("UPDATE vault_settings SET value = '9' WHERE name = 'loan.default_days'")
         let again = try Vault.open(location)
-        #expect(try again.database.userVersion() == 6)
+        #expect(try again.database.userVersion() == CatalogSchema.migrator.latestVersion)
         #expect(try LoanSettings.current(again.database) == LoanSettings(defaultDays: 9, maxDays: 30))
     }
 }

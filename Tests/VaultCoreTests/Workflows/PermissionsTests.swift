@@ -64,6 +64,12 @@ struct PermissionsTests {
         (.keyReplaceMaster, [.admin]),
         (.backup, [.admin]),
         (.restore, [.admin]),
+        (.customerAdd, [.archivist]),
+        (.customerUpdate, [.archivist]),
+        (.customerShow, [.archivist, .staff, .compliance, .auditor]),
+        (.customerList, [.archivist, .staff, .compliance, .auditor]),
+        (.customerHistory, [.archivist, .compliance, .auditor]),
+        (.customerReassign, [.archivist, .admin]),
     ]
 
     @Test("Every (role, action) pair is decided as the intended matrix says")
