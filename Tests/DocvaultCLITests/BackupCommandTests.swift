@@ -78,6 +78,10 @@ import Testing
         let audit = try sandbox.run(
             ["audit", "verify", "--vault", restored, "--anchor", String(head)], environment: ["DOCVAULT_USER": "admin"])
         #expect(audit.status == 0, "\(audit)")
+        // The periodic inventory of the restored vault: every blob decrypts and matches its sealed SHA-256.
+        let inventory = try sandbox.run(
+            ["verify", "--full", "--vault", restored], environment: ["DOCVAULT_USER": "admin"])
+        #expect(inventory.status == 0 && inventory.stdout.contains("decrypted 3"), "\(inventory)")
         #expect(
             try Self.documentRows(restored + "/catalog.sqlite") == Self.documentRows(sandbox.vault + "/catalog.sqlite"))
         let entry = try #require(try sandbox.auditLog(vault: restored).first { $0.action == "restore" })
@@ -319,6 +323,9 @@ import Testing
         #expect(next.stdout.contains("kept 3") || next.stdout.contains("kept 4"), "\(next)")
         let final = try Self.verify(sandbox, destination)
         #expect(final.status == 0 && final.stdout.contains("is intact: 7 files"), "\(final)")
+        // The live vault never noticed: nothing to repair.
+        let live = try sandbox.run(["verify"], environment: ["DOCVAULT_USER": "admin"])
+        #expect(live.status == 0 && live.stdout.hasSuffix(": 0 problem(s)\n"), "\(live)")
     }
 
     @Test func aKilledFirstBackupIsFinishedByTheNext() throws {

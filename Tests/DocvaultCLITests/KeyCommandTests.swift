@@ -146,6 +146,9 @@ import Testing
         let table = try sandbox.run(as: "admin", ["key", "status"])
         #expect(table.stdout.contains("Rotation: unfinished; run 'docvault key rotate' to resume it."))
         try Self.expectReadable(references, sandbox)
+        // Half-rotated is a sound state: every blob decrypts with the key of its own epoch.
+        let inventory = try sandbox.run(as: "auditor", ["verify", "--full"])
+        #expect(inventory.status == 0 && inventory.stdout.contains("decrypted 20"), "\(inventory)")
 
         // A document filed now is wrapped under the new epoch.
         let late = try sandbox.fileOne(try sandbox.input("late.txt", text: "late"))
@@ -164,6 +167,8 @@ import Testing
         try Self.expectReadable(references, sandbox)
         let verified = try sandbox.run(as: "auditor", ["audit", "verify"])
         #expect(verified.status == 0, "\(verified)")
+        let inventoryAfter = try sandbox.run(as: "auditor", ["verify", "--full"])
+        #expect(inventoryAfter.status == 0 && inventoryAfter.stdout.contains("decrypted 21"), "\(inventoryAfter)")
         let phases = try sandbox.auditLog().filter { $0.action == "key.rotate" }.map(\.details)
         #expect(phases == ["epoch=2; phase=start", "epoch=2; phase=done; rewrapped=14; epochs-deleted=1"])
     }
