@@ -153,6 +153,7 @@ let demoCommand = Command(
         Console.out(
             "\(report.documents) documents, \(report.tombstones) tombstones, \(report.decrypted) decrypted, "
                 + "\(report.auditEntries) audit entries: \(report.remaining.count) problems")
+        try demoSafety(admin: admin, archivist: session, work: work, step: step)
         let head = try AuditQueries.head(session: auditor)
         Console.out("docvault audit head: anchor \(head.anchor.text) (publish it outside the vault)")
         Console.out("")
