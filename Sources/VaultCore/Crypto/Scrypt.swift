@@ -24,14 +24,23 @@ public struct ScryptParameters: Equatable, Sendable {
         128 * UInt64(r) * ((UInt64(1) << UInt64(logN)) + UInt64(p)) + 1 << 20
     }
 
+    /// The most memory (128 · r · N bytes) stored parameters may ask for: 4 GiB.
+    public static let maximumMemory = 4 << 30
+
     /// Accepts parameters read from a stored keyslot only within sane bounds.
     ///
     /// A tampered keyslot could otherwise ask for a weak derivation (tiny N) or for
-    /// gigabytes of memory; both are refused: log2 N in 17…22, r in 8…32, p in 1…4.
+    /// gigabytes of memory; both are refused: log2 N in 17…22, r in 8…32, p in 1…4,
+    /// and 128 · r · N at most ``maximumMemory``.
     public func validatedForStorage() throws -> ScryptParameters {
         guard (17...22).contains(logN) else { throw CryptoError.unacceptableParameters("scrypt log2 N \(logN)") }
         guard (8...32).contains(r) else { throw CryptoError.unacceptableParameters("scrypt r \(r)") }
         guard (1...4).contains(p) else { throw CryptoError.unacceptableParameters("scrypt p \(p)") }
+        // Each bound alone still allows 128 · 32 · 2^22 bytes = 16 GiB; a tampered slot must not
+        // make a login allocate that, so the memory scrypt needs is bounded too.
+        guard 128 * r << logN <= Self.maximumMemory else {
+            throw CryptoError.unacceptableParameters("scrypt memory 128·r·N above 4 GiB")
+        }
         return self
     }
 }

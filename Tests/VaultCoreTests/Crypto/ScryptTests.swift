@@ -62,7 +62,7 @@ struct ScryptTests {
         #expect(try ScryptParameters.standard.validatedForStorage() == .standard)
         for parameters in [
             ScryptParameters(logN: 22, r: 8, p: 1), ScryptParameters(logN: 17, r: 32, p: 1),
-            ScryptParameters(logN: 17, r: 8, p: 4),
+            ScryptParameters(logN: 17, r: 8, p: 4), ScryptParameters(logN: 20, r: 32, p: 1),
         ] {
             #expect(try parameters.validatedForStorage() == parameters)
         }
@@ -74,6 +74,8 @@ struct ScryptTests {
             ScryptParameters(logN: 16, r: 8, p: 1), ScryptParameters(logN: 23, r: 8, p: 1),
             ScryptParameters(logN: 17, r: 7, p: 1), ScryptParameters(logN: 17, r: 33, p: 1),
             ScryptParameters(logN: 17, r: 8, p: 5), ScryptParameters(logN: 17, r: 8, p: 0),
+            // Each value in range, together 16 GiB and 8 GiB: refused by the memory bound.
+            ScryptParameters(logN: 22, r: 32, p: 1), ScryptParameters(logN: 21, r: 32, p: 1),
         ])
     func refusedForStorage(parameters: ScryptParameters) {
         #expect {
