@@ -328,12 +328,23 @@ func benchFileGet() throws {
         var env = ["DOCVAULT_DIR": vault, "DOCVAULT_KEYS": keys]
         _ = measure([docvault, "init"], environment: env)
         _ = measure([docvault, "user", "add", "clerk", "--role", "archivist", "--key-file"], environment: env)
+        _ = measure([docvault, "user", "add", "boss", "--role", "approver", "--key-file"], environment: env)
         env["DOCVAULT_USER"] = "clerk"
 
         let dd = measure(
             ["/bin/dd", "if=\(source)", "of=\(work)/dd-copy.bin", "bs=1M", "conv=fsync"])
         try? FileManager.default.removeItem(atPath: "\(work)/dd-copy.bin")
         let filing = measure([docvault, "file", source, "--category", "OT", "--year", "2024"], environment: env)
+        // Reading needs a loan that another person approved: loan 1 in this fresh vault, outside the timing.
+        let lent = [
+            measure(
+                [docvault, "borrow", "request", "J001-OT-2024-D10-0001", "--purpose", "benchmark"], environment: env),
+            measure([docvault, "borrow", "approve", "1"], environment: env.merging(["DOCVAULT_USER": "boss"]) { $1 }),
+        ]
+        guard lent.allSatisfy({ $0.status == 0 }) else {
+            print("run \(run): lending the document failed: \(lent.map(\.status))")
+            exit(1)
+        }
         let getting = measure(
             [docvault, "get", "J001-OT-2024-D10-0001", "-o", "\(work)/restored.bin"], environment: env)
         guard dd.status == 0, filing.status == 0, getting.status == 0 else {
