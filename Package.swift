@@ -23,7 +23,11 @@ let package = Package(
             name: "VaultCore",
             dependencies: ["COpenSSL", "CSQLite"],
             // Debug builds (what `swift test` runs) can stop at named points for the crash tests; release builds cannot.
-            swiftSettings: [.define("DOCVAULT_FAULT_POINTS", .when(configuration: .debug))]
+            swiftSettings: [
+                .define("DOCVAULT_FAULT_POINTS", .when(configuration: .debug)),
+                // Debug builds can log every SQL statement they prepare, for the query-plan coverage test.
+                .define("DOCVAULT_SQL_TRACE", .when(configuration: .debug)),
+            ]
         ),
         .executableTarget(
             name: "docvault",

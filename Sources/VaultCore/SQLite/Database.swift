@@ -47,6 +47,9 @@ public final class Database {
 
     /// Prepares `sql` for repeated use.
     public func prepare(_ sql: String) throws -> Statement {
+        #if DOCVAULT_SQL_TRACE
+            SQLTrace.record(sql)
+        #endif
         var statement: OpaquePointer?
         let result = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
         guard result == SQLITE_OK, let statement else { throw lastError(result) }
