@@ -6,6 +6,15 @@ public enum DossierSelector: Sendable, Equatable {
     case claim(String)
     /// A customer ID number, matched through its blind index (case, spaces and hyphens ignored).
     case customerID(String)
+
+    /// The same selector with a policy or claim number's surrounding spaces removed (as holds take them).
+    var trimmed: DossierSelector {
+        switch self {
+        case .policy(let number): .policy(number.trimmingCharacters(in: .whitespaces))
+        case .claim(let number): .claim(number.trimmingCharacters(in: .whitespaces))
+        case .customerID: self
+        }
+    }
 }
 
 /// One line of a case file's table of contents (卷内目录).
@@ -27,7 +36,8 @@ public enum Dossier {
     /// The table of contents of the case file `selector` names, oldest first (reference order within a day).
     ///
     /// Unknown numbers are `inputMissing` (66). A customer ID is logged sealed, never in clear.
-    public static func show(_ selector: DossierSelector, session: Session) throws -> [DossierEntry] {
+    public static func show(_ given: DossierSelector, session: Session) throws -> [DossierEntry] {
+        let selector = given.trimmed
         var note = AuditNote()
         let target: String
         switch selector {
@@ -65,8 +75,8 @@ public enum Dossier {
     private static func documents(_ selector: DossierSelector, session: Session) throws -> [DocumentRow] {
         var filter = DocumentFilter()
         switch selector {
-        case .policy(let number): filter.policyNo = number.trimmingCharacters(in: .whitespaces)
-        case .claim(let number): filter.claimNo = number.trimmingCharacters(in: .whitespaces)
+        case .policy(let number): filter.policyNo = number
+        case .claim(let number): filter.claimNo = number
         case .customerID(let id):
             guard let index = try session.keys.blindIndex(id, field: "customer_id") else { return [] }
             filter.customerIDIndex = index
