@@ -45,7 +45,8 @@ let completenessSetCommand = Command(
         let rule = try Completeness.set(change, session: try context.session(arguments))
         let list = change.kind == .types ? rule.types : rule.fields.map(\.rawValue)
         Console.out(
-            "\(rule.category) now requires \(change.kind.rawValue): \(list.isEmpty ? "none" : list.joined(separator: ", "))")
+            "\(rule.category) now requires \(change.kind.rawValue): \(list.isEmpty ? "none" : list.joined(separator: ", "))"
+        )
     })
 
 let completenessCheckCommand = Command(

@@ -22,9 +22,10 @@ import Testing
         let table = try sandbox.run(["dossier", "show", "--claim", "C-7"])
         #expect(table.status == 0 && table.stderr.isEmpty, "\(table)")
         let lines = table.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true) == [
-            "REFERENCE", "TYPE", "DATE", "TITLE", "SIZE", "STATUS",
-        ])
+        #expect(
+            lines.first?.split(separator: " ", omittingEmptySubsequences: true) == [
+                "REFERENCE", "TYPE", "DATE", "TITLE", "SIZE", "STATUS",
+            ])
         #expect(lines.dropFirst().map { String($0.prefix(21)) } == [form, voucher, undated])
         #expect(
             lines[2].split(separator: " ", omittingEmptySubsequences: true) == [

@@ -29,7 +29,9 @@ public enum Completeness {
         try session.perform(.completenessRules) { note in
             let rows = try CompletenessRuleTable.all(session.database)
             note.details = ["results=\(rows.count)"]
-            return CompletenessRequirements.caseFileCategories.map { CompletenessRequirements(category: $0, rows: rows) }
+            return CompletenessRequirements.caseFileCategories.map {
+                CompletenessRequirements(category: $0, rows: rows)
+            }
         }
     }
 
@@ -69,7 +71,10 @@ public enum Completeness {
                     throw VaultError.usage(
                         "--types has an empty name; give types such as claim-form,id-copy (or \"\" for none)")
                 }
-                guard type.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" })
+                guard
+                    type.unicodeScalars.allSatisfy({
+                        $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-"
+                    })
                 else {
                     throw VaultError.usage("type '\(given)' may hold only letters, digits, '-', '_' and spaces")
                 }
@@ -162,7 +167,10 @@ public enum Completeness {
                     lacks: [grouping.label] + lacks([document], requirements, except: grouping, types: false)))
         }
         return CompletenessReport(
-            checked: checked, incomplete: incomplete.sorted { ($0.caseFile, $0.references.first ?? "") < ($1.caseFile, $1.references.first ?? "") })
+            checked: checked,
+            incomplete: incomplete.sorted {
+                ($0.caseFile, $0.references.first ?? "") < ($1.caseFile, $1.references.first ?? "")
+            })
     }
 
     /// What `members` lack: required types missing among them, then fields some of them miss.
@@ -172,7 +180,8 @@ public enum Completeness {
     ) -> [String] {
         var lacking: [String] = []
         if types {
-            for type in requirements.types where !members.contains(where: { DocumentType.contains($0.docType, phrase: type) }) {
+            for type in requirements.types
+            where !members.contains(where: { DocumentType.contains($0.docType, phrase: type) }) {
                 lacking.append(type)
             }
         }

@@ -52,12 +52,15 @@ public enum Dossier {
             guard !rows.isEmpty else {
                 switch selector {
                 case .policy(let number):
-                    throw VaultError.inputMissing("no documents filed under policy \(number); 'docvault search' finds them")
+                    throw VaultError.inputMissing(
+                        "no documents filed under policy \(number); 'docvault search' finds them")
                 case .claim(let number):
-                    throw VaultError.inputMissing("no documents filed under claim \(number); 'docvault search' finds them")
+                    throw VaultError.inputMissing(
+                        "no documents filed under claim \(number); 'docvault search' finds them")
                 case .customerID:
                     throw VaultError.inputMissing(
-                        "no documents filed under that customer ID; check the number or try 'docvault search --customer'")
+                        "no documents filed under that customer ID; check the number or try 'docvault search --customer'"
+                    )
                 }
             }
             let entries = try rows.map { row in

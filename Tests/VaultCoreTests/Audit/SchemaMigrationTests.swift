@@ -103,8 +103,10 @@ struct SchemaMigrationTests {
 
     /// The completeness rules as `category requirement name` lines, sorted.
     static func completenessRules(_ database: Database) throws -> [String] {
-        try database.query("SELECT category, requirement, name FROM completeness_rules ORDER BY category, requirement, name")
-            .map { "\($0.string("category") ?? "") \($0.string("requirement") ?? "") \($0.string("name") ?? "")" }
+        try database.query(
+            "SELECT category, requirement, name FROM completeness_rules ORDER BY category, requirement, name"
+        )
+        .map { "\($0.string("category") ?? "") \($0.string("requirement") ?? "") \($0.string("name") ?? "")" }
     }
 
     static let defaultCompletenessRules = [

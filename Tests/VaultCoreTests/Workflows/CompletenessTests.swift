@@ -110,7 +110,8 @@ struct CompletenessTests {
         let claims2022 = try Completeness.check(category: "cl", year: 2022, session: test.session)
         #expect(claims2022.checked == 2)
         #expect(claims2022.incomplete.map(\.caseFile) == ["C-OLD", "C-SPAN"])
-        #expect(try Completeness.check(year: 1999, session: test.session) == CompletenessReport(checked: 0, incomplete: []))
+        #expect(
+            try Completeness.check(year: 1999, session: test.session) == CompletenessReport(checked: 0, incomplete: []))
         let wrong = Self.error { _ = try Completeness.check(category: "FI", session: test.session) }
         #expect(wrong?.exitCode == 64)
         #expect(wrong?.message == "completeness applies to case files: use --category UW, CL, CU")
@@ -121,7 +122,8 @@ struct CompletenessTests {
         let test = try TestVault()
         let compliance = try test.user("carol", roles: [.compliance])
         try Completeness.set(CompletenessChange(category: "CL", kind: .types, names: ""), session: compliance)
-        try Completeness.set(CompletenessChange(category: "CL", kind: .fields, names: "claim, policy"), session: compliance)
+        try Completeness.set(
+            CompletenessChange(category: "CL", kind: .fields, names: "claim, policy"), session: compliance)
         _ = try test.fileText("a") {
             $0.claimNo = "C-2"
             $0.policyNo = "P-2"
@@ -156,8 +158,10 @@ struct CompletenessTests {
     @Test(
         "Bad names, categories and roles are refused with nothing changed",
         arguments: [
-            ("CL", CompletenessChange.Kind.types, "claim-form,,id-copy", 64,
-                "--types has an empty name; give types such as claim-form,id-copy (or \"\" for none)"),
+            (
+                "CL", CompletenessChange.Kind.types, "claim-form,,id-copy", 64,
+                "--types has an empty name; give types such as claim-form,id-copy (or \"\" for none)"
+            ),
             ("CL", .types, "claim/form", 64, "type 'claim/form' may hold only letters, digits, '-', '_' and spaces"),
             ("CL", .fields, "claim,phone", 64, "unknown field 'phone'; use policy, claim, customer-id"),
             ("FI", .types, "ledger", 64, "completeness rules apply to case files: use category UW, CL, CU"),
@@ -200,13 +204,15 @@ struct CompletenessTests {
         #expect(complete[0].warnings.isEmpty)
         let underwriting = try test.file([path, path], category: "UW")
         #expect(
-            underwriting.map(\.warnings) == underwriting.map {
-                ["\($0.reference) has no policy number (completeness rules for UW)"]
-            })
+            underwriting.map(\.warnings)
+                == underwriting.map {
+                    ["\($0.reference) has no policy number (completeness rules for UW)"]
+                })
         let finance = try test.file([path], category: "FI")
         #expect(finance[0].warnings.isEmpty)
         let compliance = try test.user("carol", roles: [.compliance])
-        try Completeness.set(CompletenessChange(category: "CL", kind: .fields, names: "claim,customer-id"), session: compliance)
+        try Completeness.set(
+            CompletenessChange(category: "CL", kind: .fields, names: "claim,customer-id"), session: compliance)
         let both = try test.file([path])
         #expect(
             both[0].warnings == [
