@@ -79,4 +79,38 @@ struct DossierTests {
             #expect(try test.lastAudit().outcome == .failed)
         }
     }
+
+    @Test("A destroyed document stays in its case file's contents as destroyed, with no title, and stops counting")
+    func destroyedDocument() throws {
+        let test = try TestVault()
+        let kept = try test.fileText("kept") {
+            $0.claimNo = "C-9"
+            $0.docType = "claim-form"
+            $0.docDate = "2024-01-01"
+        }
+        let shredded = try test.fileText("gone") {
+            $0.claimNo = "C-9"
+            $0.docType = "payment-voucher"
+            $0.docDate = "2024-02-01"
+        }
+        #expect(
+            try Completeness.check(category: "CL", session: test.session).incomplete.first?.lacks == [
+                "loss-assessment", "id-copy",
+            ])
+        // The tombstone destruction leaves (FileFormat.md, "Destruction"): no key, no sealed fields.
+        try test.database.run(
+            """
+            UPDATE documents SET status = 'destroyed', wrapped_data_key = X'', title_sealed = NULL,
+                file_name_sealed = NULL, sha256_sealed = X'' WHERE reference = ?
+            """, [shredded])
+        let entries = try Dossier.show(.claim("C-9"), session: test.session)
+        #expect(entries.map(\.reference) == [kept, shredded])
+        #expect(entries.map(\.status) == ["active", "destroyed"])
+        #expect(entries.last?.title == nil)
+        // Only active documents meet a required type.
+        #expect(
+            try Completeness.check(category: "CL", session: test.session).incomplete.first?.lacks == [
+                "loss-assessment", "payment-voucher", "id-copy",
+            ])
+    }
 }
