@@ -13,7 +13,8 @@ let commands: [Command] = [
     purgeApproveCommand, purgeRejectCommand, purgeStrikeCommand, purgeExecuteCommand, purgeRegisterCommand,
     verifyCommand, keyRotateCommand, keyStatusCommand, keyReplaceMasterCommand, backupCommand, backupVerifyCommand,
     restoreCommand, customerAddCommand, customerUpdateCommand, customerShowCommand, customerListCommand,
-    customerHistoryCommand, customerReassignCommand, demoCommand,
+    customerHistoryCommand, customerReassignCommand, dossierShowCommand, completenessRulesCommand,
+    completenessSetCommand, completenessCheckCommand, demoCommand,
 ]
 
 let initCommand = Command(
@@ -92,6 +93,7 @@ let fileCommand = Command(
                     "warning: \(document.sourcePath) has the same content as \(document.sameContentAs.joined(separator: ", "))"
                 )
             }
+            for warning in document.warnings { Console.err("warning: \(warning)") }
         }
     })
 

@@ -34,7 +34,8 @@ import Testing
         let sandbox = try Sandbox()
         try sandbox.initVault()
         let paths = try (1...3).map { try sandbox.input("doc\($0).txt", text: "content \($0)") }
-        let result = try sandbox.run(["file"] + paths + ["--category", "UW", "--year", "2025"])
+        // With a policy number: no completeness warning (CompletenessCommandTests covers that).
+        let result = try sandbox.run(["file"] + paths + ["--category", "UW", "--year", "2025", "--policy", "P-1"])
         #expect(result.status == 0)
         #expect(
             result.stdout == (1...3).map { "J001-UW-2025-D10-000\($0)  \(paths[$0 - 1])\n" }.joined())
@@ -48,7 +49,7 @@ import Testing
         let original = try sandbox.input("original.pdf", text: "the same bytes")
         let copy = try sandbox.input("copy.pdf", text: "the same bytes")
         let first = try sandbox.fileOne(original)
-        let result = try sandbox.run(["file", copy, "--category", "CL", "--year", "2024"])
+        let result = try sandbox.run(["file", copy, "--category", "CL", "--year", "2024", "--claim", "C-1"])
         #expect(result.status == 0)
         #expect(result.stdout == "J001-CL-2024-D10-0002  \(copy)\n")
         #expect(result.stderr == "warning: \(copy) has the same content as \(first)\n")

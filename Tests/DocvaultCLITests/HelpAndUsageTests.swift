@@ -12,7 +12,8 @@ import Testing
         "event list", "purge propose", "purge show", "purge approve", "purge reject", "purge strike",
         "purge execute", "purge register", "verify", "key rotate", "key status", "key replace-master", "backup",
         "backup verify", "restore", "customer add", "customer update", "customer show", "customer list",
-        "customer history", "customer reassign",
+        "customer history", "customer reassign", "dossier show", "completeness rules", "completeness set",
+        "completeness check",
     ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])

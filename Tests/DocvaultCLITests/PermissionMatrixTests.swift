@@ -131,6 +131,18 @@ import Testing
         Row(
             command: ["customer", "reassign", "--from", "victim", "--to", "staff"], action: "customer.reassign",
             allowed: ["archivist", "admin"]),
+        Row(
+            command: ["dossier", "show", "--claim", "C-MATRIX"], action: "dossier.show",
+            allowed: ["archivist", "staff", "approver", "compliance", "auditor"]),
+        Row(
+            command: ["completeness", "rules"], action: "completeness.rules",
+            allowed: ["archivist", "staff", "approver", "compliance", "auditor"]),
+        Row(
+            command: ["completeness", "set", "--category", "CL", "--types", "claim-form,{role}"],
+            action: "completeness.set", allowed: ["compliance"]),
+        Row(
+            command: ["completeness", "check"], action: "completeness.check",
+            allowed: ["archivist", "compliance", "auditor", "approver"]),
     ]
 
     /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.
@@ -141,7 +153,9 @@ import Testing
         try sandbox.addUser("victim", roles: "staff")
         try sandbox.addUser("sleeper", roles: "staff")
         #expect(try sandbox.run(as: "admin", ["user", "disable", "sleeper"]).status == 0)
-        let reference = try sandbox.fileOne(try sandbox.input("matrix.pdf", text: "matrix document"))
+        let reference = try sandbox.fileOne(
+            try sandbox.input("matrix.pdf", text: "matrix document"),
+            ["--category", "CL", "--year", "2024", "--claim", "C-MATRIX"])
         return (sandbox, reference)
     }
 

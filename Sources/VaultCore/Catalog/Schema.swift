@@ -4,7 +4,7 @@
 public enum CatalogSchema {
     /// The migrations, in order; never edit a released one, add a new one.
     public static let migrator = Migrator(
-        migrations: [version1, version2, version3, version4, version5, version6, version7])
+        migrations: [version1, version2, version3, version4, version5, version6, version7, version8])
 
     static let version1 = """
         CREATE TABLE vault_meta (
@@ -316,5 +316,41 @@ public enum CatalogSchema {
             change_sealed BLOB NOT NULL
         );
         CREATE INDEX customer_changes_by_customer ON customer_changes(customer_id, id);
+        """
+
+    /// Version 8: what a complete case file holds, per category (FileFormat.md, "Case files and completeness").
+    ///
+    /// A vault migrated from version 7 gets the default requirements here; a new vault has
+    /// no categories yet when migrations run, so `VaultSetup` inserts the same
+    /// ``defaultCompletenessRules`` after seeding the categories.
+    static let version8 = """
+        CREATE TABLE completeness_rules (
+            id INTEGER PRIMARY KEY,
+            category TEXT NOT NULL REFERENCES categories(code),
+            requirement TEXT NOT NULL CHECK (requirement IN ('type', 'field')),
+            name TEXT NOT NULL CHECK (length(name) > 0),
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            UNIQUE (category, requirement, name)
+        );
+        """ + defaultCompletenessRules
+
+    /// The checklists of the claim and underwriting archive checks, inserted only where the categories exist
+    /// (frozen with version 8).
+    static let defaultCompletenessRules = """
+        INSERT INTO completeness_rules (category, requirement, name, updated_at, updated_by)
+        SELECT c.code, r.requirement, r.name, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'docvault'
+        FROM (
+            SELECT 'CL' AS code, 'type' AS requirement, 'claim-form' AS name
+            UNION ALL SELECT 'CL', 'type', 'loss-assessment'
+            UNION ALL SELECT 'CL', 'type', 'payment-voucher'
+            UNION ALL SELECT 'CL', 'type', 'id-copy'
+            UNION ALL SELECT 'UW', 'type', 'application'
+            UNION ALL SELECT 'UW', 'type', 'policy'
+            UNION ALL SELECT 'UW', 'type', 'id-copy'
+            UNION ALL SELECT 'UW', 'field', 'policy'
+            UNION ALL SELECT 'CL', 'field', 'claim'
+            UNION ALL SELECT 'CU', 'field', 'customer-id'
+        ) AS r JOIN categories c ON c.code = r.code;
         """
 }

@@ -49,6 +49,8 @@ public struct FiledDocument: Sendable, Equatable {
     public let size: Int
     /// Earlier references with the same content (a warning, not a refusal).
     public let sameContentAs: [String]
+    /// Required fields of its category it lacks, one sentence each (a warning, not a refusal).
+    public var warnings: [String] = []
 }
 
 /// Filing documents: validate, encrypt each file into a blob, then catalogue all in one transaction.
@@ -141,6 +143,7 @@ public enum Filing {
             let db = session.database
             return try db.writeTransaction {
                 var filed: [FiledDocument] = []
+                let required = try Completeness.requiredFields(db, category: category.code)
                 // A rotation may have started since the session opened: wrap under the epoch current now.
                 let current = try VaultKeyTable.epochs(db, purpose: KeyRing.dataKeyWrapPurpose).last?.epoch
                 if let current, current != session.keys.currentEpoch { try session.refreshEpochs() }
@@ -164,9 +167,10 @@ public enum Filing {
                     note.details = ["size=\(row.size)", "type=\(row.docType ?? "")"]
                     try session.appendAudit(
                         action: Action.file.rawValue, target: row.reference, outcome: .ok, note: note)
-                    filed.append(
-                        FiledDocument(
-                            reference: row.reference, sourcePath: entry.path, size: row.size, sameContentAs: same))
+                    var document = FiledDocument(
+                        reference: row.reference, sourcePath: entry.path, size: row.size, sameContentAs: same)
+                    document.warnings = Completeness.filingWarnings(row, required: required)
+                    filed.append(document)
                 }
                 try inSameTransaction?(filed)
                 FaultPoint.reach("file.before-commit")

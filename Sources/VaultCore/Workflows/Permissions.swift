@@ -84,6 +84,10 @@ public enum Action: String, CaseIterable, Sendable {
     case customerList = "customer.list"
     case customerHistory = "customer.history"
     case customerReassign = "customer.reassign"
+    case dossierShow = "dossier.show"
+    case completenessRules = "completeness.rules"
+    case completenessSet = "completeness.set"
+    case completenessCheck = "completeness.check"
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -148,6 +152,10 @@ public enum Permissions {
         .customerList: [.archivist, .staff, .compliance, .auditor],
         .customerHistory: [.archivist, .compliance, .auditor],
         .customerReassign: [.archivist, .admin],
+        .dossierShow: [.archivist, .staff, .approver, .compliance, .auditor],
+        .completenessRules: [.archivist, .staff, .approver, .compliance, .auditor],
+        .completenessSet: [.compliance],
+        .completenessCheck: [.archivist, .compliance, .auditor, .approver],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.

@@ -61,6 +61,7 @@ public enum VaultSetup {
                 try CategoryTable.seed(database)
                 try database.execute(CatalogSchema.defaultRetentionRules)
                 try database.execute(CatalogSchema.registerRetentionRule)
+                try database.execute(CatalogSchema.defaultCompletenessRules)
                 let userID = try UserTable.insert(database, name: admin, roles: ["admin"], createdAt: now)
                 let keySalt = try SecureRandom.bytes(count: 32)
                 try KeyslotCrypto.insertSlot(

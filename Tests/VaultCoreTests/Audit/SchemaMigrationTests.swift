@@ -97,6 +97,27 @@ struct SchemaMigrationTests {
         }
         #expect(try names(database, "index", of: "customers").contains("customers_by_manager"))
         #expect(try names(database, "index", of: "customer_changes").contains("customer_changes_by_customer"))
+        // Version 8: the default completeness rules, the same as a new vault's.
+        #expect(try completenessRules(database) == defaultCompletenessRules)
+    }
+
+    /// The completeness rules as `category requirement name` lines, sorted.
+    static func completenessRules(_ database: Database) throws -> [String] {
+        try database.query(
+            "SELECT category, requirement, name FROM completeness_rules ORDER BY category, requirement, name"
+        )
+        .map { "\($0.string("category") ?? "") \($0.string("requirement") ?? "") \($0.string("name") ?? "")" }
+    }
+
+    static let defaultCompletenessRules = [
+        "CL field claim", "CL type claim-form", "CL type id-copy", "CL type loss-assessment", "CL type payment-voucher",
+        "CU field customer-id", "UW field policy", "UW type application", "UW type id-copy", "UW type policy",
+    ]
+
+    @Test("A new vault gets the same default completeness rules as a migrated one, once")
+    func newVaultHasDefaultCompletenessRules() throws {
+        let vault = try TestVault()
+        #expect(try Self.completenessRules(vault.database) == Self.defaultCompletenessRules)
     }
 
     @Test("A version 3 catalogue is migrated to the latest version, keeping its loans")

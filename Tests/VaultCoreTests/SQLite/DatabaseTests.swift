@@ -245,8 +245,9 @@ struct MigratorTests {
             .compactMap { $0.string("name") }
         #expect(
             tables == [
-                "audit_keys", "audit_log", "business_events", "categories", "customer_changes", "customers",
-                "destruction_batches", "destruction_items", "documents", "keyslots", "legal_holds", "loan_items",
+                "audit_keys", "audit_log", "business_events", "categories", "completeness_rules", "customer_changes",
+                "customers", "destruction_batches", "destruction_items", "documents", "keyslots", "legal_holds",
+                "loan_items",
                 "loans", "retention_floors", "retention_rules", "users", "vault_keys", "vault_meta", "vault_settings",
             ])
     }

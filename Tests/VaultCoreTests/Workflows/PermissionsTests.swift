@@ -70,6 +70,10 @@ struct PermissionsTests {
         (.customerList, [.archivist, .staff, .compliance, .auditor]),
         (.customerHistory, [.archivist, .compliance, .auditor]),
         (.customerReassign, [.archivist, .admin]),
+        (.dossierShow, [.archivist, .staff, .approver, .compliance, .auditor]),
+        (.completenessRules, [.archivist, .staff, .approver, .compliance, .auditor]),
+        (.completenessSet, [.compliance]),
+        (.completenessCheck, [.archivist, .compliance, .auditor, .approver]),
     ]
 
     @Test("Every (role, action) pair is decided as the intended matrix says")
