@@ -4,7 +4,7 @@
 public enum CatalogSchema {
     /// The migrations, in order; never edit a released one, add a new one.
     public static let migrator = Migrator(
-        migrations: [version1, version2, version3, version4, version5, version6, version7])
+        migrations: [version1, version2, version3, version4, version5, version6, version7, version9])
 
     static let version1 = """
         CREATE TABLE vault_meta (
@@ -316,5 +316,10 @@ public enum CatalogSchema {
             change_sealed BLOB NOT NULL
         );
         CREATE INDEX customer_changes_by_customer ON customer_changes(customer_id, id);
+        """
+
+    /// Loans get a kind: `read` lets the borrower get the documents, `export` also lets them export a transfer package.
+    static let version9 = """
+        ALTER TABLE loans ADD COLUMN kind TEXT NOT NULL DEFAULT 'read' CHECK (kind IN ('read', 'export'));
         """
 }
