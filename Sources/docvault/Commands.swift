@@ -13,7 +13,7 @@ let commands: [Command] = [
     purgeApproveCommand, purgeRejectCommand, purgeStrikeCommand, purgeExecuteCommand, purgeRegisterCommand,
     verifyCommand, keyRotateCommand, keyStatusCommand, keyReplaceMasterCommand, backupCommand, backupVerifyCommand,
     restoreCommand, customerAddCommand, customerUpdateCommand, customerShowCommand, customerListCommand,
-    customerHistoryCommand, customerReassignCommand, demoCommand,
+    customerHistoryCommand, customerReassignCommand, exportCommand, demoCommand,
 ]
 
 let initCommand = Command(

@@ -12,7 +12,7 @@ import Testing
         "event list", "purge propose", "purge show", "purge approve", "purge reject", "purge strike",
         "purge execute", "purge register", "verify", "key rotate", "key status", "key replace-master", "backup",
         "backup verify", "restore", "customer add", "customer update", "customer show", "customer list",
-        "customer history", "customer reassign",
+        "customer history", "customer reassign", "export",
     ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])

@@ -84,6 +84,7 @@ public enum Action: String, CaseIterable, Sendable {
     case customerList = "customer.list"
     case customerHistory = "customer.history"
     case customerReassign = "customer.reassign"
+    case export
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -148,6 +149,7 @@ public enum Permissions {
         .customerList: [.archivist, .staff, .compliance, .auditor],
         .customerHistory: [.archivist, .compliance, .auditor],
         .customerReassign: [.archivist, .admin],
+        .export: [.archivist, .staff, .approver, .compliance],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.

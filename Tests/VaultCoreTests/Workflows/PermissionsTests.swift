@@ -70,6 +70,7 @@ struct PermissionsTests {
         (.customerList, [.archivist, .staff, .compliance, .auditor]),
         (.customerHistory, [.archivist, .compliance, .auditor]),
         (.customerReassign, [.archivist, .admin]),
+        (.export, [.archivist, .staff, .approver, .compliance]),
     ]
 
     @Test("Every (role, action) pair is decided as the intended matrix says")
