@@ -62,22 +62,27 @@ final class BagWriter {
     /// Writes bag-info.txt, bagit.txt and both manifests, and syncs the folder.
     func finish(loans: [Int]) throws {
         let day = String(Timestamp.format(date).prefix(10))
-        try write("manifest-sha256.txt", Array((manifest.map { $0 + "\n" }.joined()).utf8))
-        let bagit = Array("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".utf8)
         var info = ["Source-Organization: \(Self.tagValue(fonds))", "Bagging-Date: \(day)"]
         info += loans.map { "External-Identifier: loan \($0)" }
         info += ["Contact-Name: \(Self.tagValue(actor))", "Payload-Oxum: \(octets).\(files)"]
-        let bagInfo = Array((info.map { $0 + "\n" }.joined()).utf8)
-        try write("bagit.txt", bagit)
-        try write("bag-info.txt", bagInfo)
+        let tagFiles: [(String, [UInt8])] = [
+            ("bagit.txt", Array("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".utf8)),
+            ("bag-info.txt", Self.lines(info)),
+            ("manifest-sha256.txt", Self.lines(manifest)),
+        ]
         var tags: [String] = []
-        for name in ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"] {
-            let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: temporary + "/" + name)))
+        for (name, bytes) in tagFiles {
+            try write(name, bytes)
             tags.append("\(try StreamingHash.digest(.sha256, bytes).hexString)  \(name)")
         }
-        try write("tagmanifest-sha256.txt", Array((tags.map { $0 + "\n" }.joined()).utf8))
+        try write("tagmanifest-sha256.txt", Self.lines(tags))
         try FileSystem.syncDirectory(temporary + "/data")
         try FileSystem.syncDirectory(temporary)
+    }
+
+    /// `lines` as UTF-8, each ended by LF.
+    static func lines(_ lines: [String]) -> [UInt8] {
+        Array(lines.map { $0 + "\n" }.joined().utf8)
     }
 
     private func record(_ path: String, digest: [UInt8], size: Int) {

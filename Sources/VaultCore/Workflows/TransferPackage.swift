@@ -97,6 +97,9 @@ public enum TransferPackage {
                 if let failure = error as? POSIXFailure {
                     throw VaultError.failure("cannot write \(directory): \(failure.reason.lowercased())")
                 }
+                guard error is VaultError else {
+                    throw VaultError.failure("cannot write \(directory): \(error.localizedDescription)")
+                }
                 throw error
             }
             return ExportSummary(
