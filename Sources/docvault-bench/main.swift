@@ -91,9 +91,11 @@ case "verify": try benchVerify()
 case "concurrent-file": try benchConcurrentFile()
 case "rotate": try benchRotate()
 case "backup": try benchBackup()
+case "export": try benchExport()
 default:
     print(
-        "usage: docvault-bench [file-get|audit|retention|purge|verify|concurrent-file|rotate|backup] [--size-mib N] "
+        "usage: docvault-bench [file-get|audit|retention|purge|verify|concurrent-file|rotate|backup|export] "
+            + "[--size-mib N] "
             + "[--size-kib N] [--runs N] [--entries N] [--documents N] [--doc-kib N] [--processes N] [--files N] "
             + "[--dir DIR]"
     )
