@@ -261,4 +261,16 @@ import Testing
             try Data(contentsOf: URL(fileURLWithPath: "\(sandbox.work)/bag/data/\(references[1])/loss.txt"))
                 == contents[1])
     }
+
+    @Test func aDestroyedDocumentIsNamedWithItsBatch() throws {
+        let (sandbox, references) = try PurgeCommandTests.vault(1)
+        let batch = try PurgeCommandTests.propose(sandbox)
+        #expect(try sandbox.run(as: Sandbox.lender, ["purge", "approve", String(batch)]).status == 0)
+        #expect(try sandbox.run(as: Holds.compliance, ["purge", "execute", String(batch)]).status == 0)
+        try sandbox.expectNoChange(audit: ["export:failed"]) {
+            expectFailure(
+                try sandbox.run(["export", "--ref", references[0], "-o", "bag"]), 66,
+                ["\(references[0]) was destroyed by destruction batch \(batch) on", "there is nothing to export"])
+        }
+    }
 }
