@@ -92,9 +92,10 @@ case "concurrent-file": try benchConcurrentFile()
 case "rotate": try benchRotate()
 case "backup": try benchBackup()
 case "completeness": try benchCompleteness()
+case "export": try benchExport()
 default:
     print(
-        "usage: docvault-bench [file-get|audit|retention|purge|verify|concurrent-file|rotate|backup|completeness] "
+        "usage: docvault-bench [file-get|audit|retention|purge|verify|concurrent-file|rotate|backup|completeness|export] "
             + "[--size-mib N] "
             + "[--size-kib N] [--runs N] [--entries N] [--documents N] [--doc-kib N] [--processes N] [--files N] "
             + "[--dir DIR]"

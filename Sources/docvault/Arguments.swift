@@ -25,6 +25,8 @@ struct ParsedArguments: Sendable {
     private(set) var positionals: [String] = []
 
     func value(_ key: String) -> String? { values[key]?.last }
+    /// Every value of a repeatable option, in order.
+    func all(_ key: String) -> [String] { values[key] ?? [] }
     func has(_ key: String) -> Bool { flags.contains(key) }
 
     /// An integer option, or a usage error naming the option.

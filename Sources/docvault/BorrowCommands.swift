@@ -4,14 +4,18 @@ import VaultCore
 let borrowRequestCommand = Command(
     name: "borrow request", abstract: "Ask to borrow documents; an approver must approve before you can get them.",
     usage:
-        "borrow request (<ref>... | --policy <no> | --claim <no> | --customer-id <id>) --purpose <text> [--days <n>]",
-    discussion: "A policy, claim or customer covers the documents filed under it now; the request lists them.",
+        "borrow request (<ref>... | --policy <no> | --claim <no> | --customer-id <id>) --purpose <text> [--days <n>]"
+        + " [--kind read|export]",
+    discussion:
+        "A policy, claim or customer covers the documents filed under it now; the request lists them. "
+        + "A read loan permits get; an export loan also permits export (plaintext leaving the vault).",
     options: actorOptions + [
         .value("--policy", name: "no", help: "Every document of this policy."),
         .value("--claim", name: "no", help: "Every document of this claim."),
         .value("--customer-id", name: "id", help: "Every document of this customer."),
         .value("--purpose", name: "text", help: "Why you need them (kept sealed in the register)."),
         .value("--days", name: "n", help: "How long (default 7, at most 30, unless the vault says otherwise)."),
+        .value("--kind", name: "read|export", help: "read (default) or export (also permits export)."),
     ],
     run: { arguments, context in
         var scopes: [LoanScope] = []
@@ -25,11 +29,18 @@ let borrowRequestCommand = Command(
         guard let purpose = arguments.value("--purpose") else {
             throw VaultError(.usage, "borrow request needs --purpose TEXT")
         }
+        let kindName = arguments.value("--kind") ?? LoanKind.read.rawValue
+        guard let kind = LoanKind(rawValue: kindName) else {
+            throw VaultError(.usage, "--kind must be read or export, not '\(kindName)'")
+        }
         let loan = try Borrowing.request(
-            scope: scope, purpose: purpose, days: try arguments.integer("--days"),
+            scope: scope, purpose: purpose, days: try arguments.integer("--days"), kind: kind,
             session: try context.session(arguments))
         Console.out(
             "Loan \(loan.id) requested for \(loan.items.count) document(s): \(loan.items.joined(separator: ", "))")
+        if kind == .export {
+            Console.out("Kind: export (permits 'docvault export' of these documents as plaintext).")
+        }
         Console.out("An approver other than you must run: docvault borrow approve \(loan.id)")
     })
 
@@ -108,11 +119,12 @@ let borrowListCommand = Command(
         let loans = try BorrowingRegister.list(filter, session: try context.session(arguments, actorOption: "--actor"))
         // Columns follow the paper borrowing form: borrower, unit/role, date, items, purpose, due, returned, approver.
         let headers = [
-            "loan", "borrower", "role", "requested", "items", "purpose", "due", "returned", "approver", "status",
+            "loan", "borrower", "role", "kind", "requested", "items", "purpose", "due", "returned", "approver",
+            "status",
         ]
         let rows = loans.map { l in
             [
-                String(l.id), l.requester, l.requesterRoles.joined(separator: ","), l.requestedAt,
+                String(l.id), l.requester, l.requesterRoles.joined(separator: ","), l.kind, l.requestedAt,
                 l.items.joined(separator: " "), l.purpose, l.dueAt ?? "", l.returnedAt ?? "", l.decidedBy ?? "",
                 l.status,
             ]
@@ -134,7 +146,7 @@ let borrowShowCommand = Command(
             return
         }
         let fields: [(String, String?)] = [
-            ("Loan", String(loan.id)), ("Status", loan.status), ("Borrower", loan.requester),
+            ("Loan", String(loan.id)), ("Kind", loan.kind), ("Status", loan.status), ("Borrower", loan.requester),
             ("Role", loan.requesterRoles.joined(separator: ", ")), ("Purpose", loan.purpose), ("Scope", loan.scope),
             ("Items", loan.items.joined(separator: ", ")),
             ("Requested", "\(loan.requestedAt) for \(loan.requestedDays) days"),

@@ -14,7 +14,7 @@ let commands: [Command] = [
     verifyCommand, keyRotateCommand, keyStatusCommand, keyReplaceMasterCommand, backupCommand, backupVerifyCommand,
     restoreCommand, customerAddCommand, customerUpdateCommand, customerShowCommand, customerListCommand,
     customerHistoryCommand, customerReassignCommand, dossierShowCommand, completenessRulesCommand,
-    completenessSetCommand, completenessCheckCommand, demoCommand,
+    completenessSetCommand, completenessCheckCommand, exportCommand, demoCommand,
 ]
 
 let initCommand = Command(

@@ -153,12 +153,13 @@ import Testing
         #expect(excel.status == 0, "\(excel)")
         #expect(excel.stdoutData.prefix(3) == Data([0xEF, 0xBB, 0xBF]))
         let text = String(decoding: excel.stdoutData.dropFirst(3), as: UTF8.self)
-        #expect(text.hasPrefix("loan,borrower,role,requested,items,purpose,due,returned,approver,status\r\n"))
+        #expect(text.hasPrefix("loan,borrower,role,kind,requested,items,purpose,due,returned,approver,status\r\n"))
         let rows = Register.csvRows(text)
         let header = try #require(rows.first)
         #expect(
             header == [
-                "loan", "borrower", "role", "requested", "items", "purpose", "due", "returned", "approver", "status",
+                "loan", "borrower", "role", "kind", "requested", "items", "purpose", "due", "returned", "approver",
+                "status",
             ])
         let records = rows.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
         #expect(records.map { $0["loan"] } == [String(clerkLoan), String(staffLoan)])
@@ -168,6 +169,7 @@ import Testing
         #expect(records.map { $0["status"] } == ["active", "requested"])
         #expect(records.map { $0["approver"] } == [Sandbox.lender, ""])
         #expect(records.map { $0["items"] } == [reference, reference])
+        #expect(records.map { $0["kind"] } == ["read", "read"])
         let clerkJSON = try Register.show(sandbox, clerkLoan)
         #expect(records.first?["due"] == clerkJSON["dueAt"] as? String)
         #expect(records.first?["requested"] == clerkJSON["requestedAt"] as? String)
@@ -223,7 +225,7 @@ import Testing
         #expect(empty.stdout.isEmpty)
         #expect(empty.stderr == "no loans match\n")
         let emptyCSV = try sandbox.run(as: "auditor", ["borrow", "list", "--status", "revoked", "--csv"])
-        #expect(emptyCSV.stdout == "loan,borrower,role,requested,items,purpose,due,returned,approver,status\r\n")
+        #expect(emptyCSV.stdout == "loan,borrower,role,kind,requested,items,purpose,due,returned,approver,status\r\n")
     }
 
     /// Terminal columns of `text`: East Asian wide and fullwidth characters take two (Unicode UAX #11).

@@ -25,9 +25,14 @@ import Testing
         let replay = "replay with DOCVAULT_CRASH_SEED=\(seed)"
         let (sandbox, ledger) = try Self.vault(24)
         try sandbox.expectIntact(ledger)
+        // One whole rotation, timed, sets the window the kills land in (this machine's speed, not a guess).
+        let started = Date()
+        let whole = try sandbox.run(as: "admin", ["key", "rotate", "--batch-size", "1"])
+        let window = Date().timeIntervalSince(started)
+        try #require(whole.status == 0, "\(whole)")
         var killed = 0
         for round in 1...5 {
-            let delay = Double.random(in: 0.01...0.2, using: &random)
+            let delay = Double.random(in: (window * 0.1)...(window * 0.9), using: &random)
             let run = try sandbox.runKilled(
                 after: delay, ["key", "rotate", "--batch-size", "1"], environment: ["DOCVAULT_USER": "admin"])
             #expect(run.wasKilled || run.status == 0, "round \(round): \(run); \(replay)")

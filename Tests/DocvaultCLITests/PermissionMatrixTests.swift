@@ -13,7 +13,8 @@ import Testing
     /// One command line and the roles that may run it; the placeholders are filled in per run.
     ///
     /// `{ref}` is the filed document, `{input}` a new file, `{role}` the acting role. `{lent-ref}` is
-    /// the document after it was lent to the acting role (when the role may borrow). `{loan}` is a
+    /// the document after it was lent to the acting role (when the role may borrow); `{export-lent-ref}` the
+    /// same through an export loan. `{loan}` is a
     /// fresh request by the `staff` user (not the actor's own, except for staff). `{own-loan}` is a
     /// fresh active loan of the acting role when it may borrow, else a request by `staff`. `{hold}` is a
     /// fresh hold placed by the `compliance` user (so never the acting approver's own). `{due}` files a new OT
@@ -143,6 +144,8 @@ import Testing
         Row(
             command: ["completeness", "check"], action: "completeness.check",
             allowed: ["archivist", "compliance", "auditor", "approver"]),
+        Row(
+            command: ["export", "--ref", "{export-lent-ref}", "-o", "bag-{role}"], action: "export", allowed: borrowers),
     ]
 
     /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.
@@ -227,6 +230,9 @@ import Testing
                 filled.append(try batch([("approver", ["approve"]), ("compliance", ["execute"])]))
             case "{lent-ref}":
                 if borrows { try sandbox.lend(reference, to: role) }
+                filled.append(reference)
+            case "{export-lent-ref}":
+                if borrows { try sandbox.lend([reference], to: role, kind: "export") }
                 filled.append(reference)
             case "{loan}":
                 filled.append(String(try sandbox.requestLoan([reference], by: "staff")))

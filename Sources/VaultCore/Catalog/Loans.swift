@@ -4,6 +4,8 @@ struct LoanRow {
     let requester: String
     let purposeSealed: [UInt8]
     let scope: String
+    /// `read` or `export` (a read loan never permits export).
+    let kind: String
     let requestedDays: Int
     let status: String
     let requestedAt: String
@@ -24,6 +26,7 @@ struct LoanRow {
         requester = row.string("requester") ?? ""
         purposeSealed = row.bytes("purpose_sealed") ?? []
         scope = row.string("scope") ?? ""
+        kind = row.string("kind") ?? LoanKind.read.rawValue
         requestedDays = row.int("requested_days")
         status = row.string("status") ?? ""
         requestedAt = row.string("requested_at") ?? ""
@@ -51,13 +54,13 @@ enum LoanTable {
     /// Inserts a `requested` loan and the documents it covers.
     static func insert(
         _ db: Database, id: Int, requester: String, purposeSealed: [UInt8], scope: String, days: Int, at: String,
-        documentIDs: [Int]
+        documentIDs: [Int], kind: LoanKind = .read
     ) throws {
         try db.run(
             """
-            INSERT INTO loans (id, requester, purpose_sealed, scope, requested_days, status, requested_at)
-            VALUES (?, ?, ?, ?, ?, 'requested', ?)
-            """, [id, requester, purposeSealed, scope, days, at])
+            INSERT INTO loans (id, requester, purpose_sealed, scope, requested_days, status, requested_at, kind)
+            VALUES (?, ?, ?, ?, ?, 'requested', ?, ?)
+            """, [id, requester, purposeSealed, scope, days, at, kind.rawValue])
         for documentID in documentIDs {
             try db.run("INSERT INTO loan_items (loan_id, document_id) VALUES (?, ?)", [id, documentID])
         }

@@ -4,7 +4,7 @@
 public enum CatalogSchema {
     /// The migrations, in order; never edit a released one, add a new one.
     public static let migrator = Migrator(
-        migrations: [version1, version2, version3, version4, version5, version6, version7, version8])
+        migrations: [version1, version2, version3, version4, version5, version6, version7, version8, version9])
 
     static let version1 = """
         CREATE TABLE vault_meta (
@@ -352,5 +352,10 @@ public enum CatalogSchema {
             UNION ALL SELECT 'CL', 'field', 'claim'
             UNION ALL SELECT 'CU', 'field', 'customer-id'
         ) AS r JOIN categories c ON c.code = r.code;
+        """
+
+    /// Version 9: loans get a kind; `read` lets the borrower get the documents, `export` also lets them export a transfer package.
+    static let version9 = """
+        ALTER TABLE loans ADD COLUMN kind TEXT NOT NULL DEFAULT 'read' CHECK (kind IN ('read', 'export'));
         """
 }

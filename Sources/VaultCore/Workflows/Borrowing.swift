@@ -12,6 +12,14 @@ public enum LoanScope: Sendable, Equatable {
     case customerID(String)
 }
 
+/// What a loan lets its borrower do with the documents.
+public enum LoanKind: String, Sendable, CaseIterable, Codable {
+    /// Read the content with `get`; never export.
+    case read
+    /// Read it and also export it as a transfer package (`export`), which leaves plaintext outside the vault.
+    case export
+}
+
 /// The borrowing register: request → approval by someone else → active loan with a due date → return.
 ///
 /// A document's content is read only through an active, unexpired loan of the
@@ -20,8 +28,10 @@ public enum LoanScope: Sendable, Equatable {
 /// deciding on the same loan at once are serialised: the second sees the first's
 /// outcome and is refused.
 public enum Borrowing {
-    /// Files a loan request; a policy, claim or customer resolves to its documents now.
-    public static func request(scope: LoanScope, purpose: String, days: Int?, session: Session) throws -> LoanDetails {
+    /// Files a loan request of `kind`; a policy, claim or customer resolves to its documents now.
+    public static func request(
+        scope: LoanScope, purpose: String, days: Int?, kind: LoanKind = .read, session: Session
+    ) throws -> LoanDetails {
         var note = AuditNote()
         note.sensitive = ["purpose=\(purpose)"]
         return try session.perform(.borrowRequest, note: note) { note in
@@ -35,9 +45,12 @@ public enum Borrowing {
             try LoanTable.insert(
                 session.database, id: id, requester: session.actor.name,
                 purposeSealed: try session.keys.sealLoan(trimmed, loanID: id, field: "purpose"), scope: scopeText,
-                days: wanted, at: Timestamp.format(session.now()), documentIDs: documents.map(\.id))
+                days: wanted, at: Timestamp.format(session.now()), documentIDs: documents.map(\.id), kind: kind)
             note.target = "loan:\(id)"
-            note.details = ["loan=\(id)", "scope=\(scopeText)", "items=\(documents.count)", "days=\(wanted)"]
+            note.details = [
+                "loan=\(id)", "kind=\(kind.rawValue)", "scope=\(scopeText)", "items=\(documents.count)",
+                "days=\(wanted)",
+            ]
             return try BorrowingRegister.details(id, session: session)
         }
     }

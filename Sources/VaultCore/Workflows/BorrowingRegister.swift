@@ -12,6 +12,8 @@ public struct LoanDetails: Sendable, Codable, Equatable {
     public let purpose: String
     /// How the documents were named: `references`, `policy:NO`, `claim:NO` or `customer`.
     public let scope: String
+    /// `read` (get only) or `export` (get and export a transfer package).
+    public let kind: String
     /// The references it covers, resolved at request time.
     public let items: [String]
     /// requested, active, overdue, returned, denied or revoked.
@@ -115,7 +117,7 @@ public enum BorrowingRegister {
         return LoanDetails(
             id: loan.id, requester: loan.requester, requesterRoles: roles,
             purpose: try session.keys.openLoan(loan.purposeSealed, loanID: loan.id, field: "purpose"),
-            scope: loan.scope, items: try LoanTable.references(session.database, loanID: loan.id),
+            scope: loan.scope, kind: loan.kind, items: try LoanTable.references(session.database, loanID: loan.id),
             status: LoanAccess.status(of: loan, at: session.now()), requestedAt: loan.requestedAt,
             requestedDays: loan.requestedDays, decidedBy: loan.decidedBy, decidedAt: loan.decidedAt, dueAt: loan.dueAt,
             renewalDays: loan.renewalDays, renewedBy: loan.renewedBy, renewedAt: loan.renewedAt,

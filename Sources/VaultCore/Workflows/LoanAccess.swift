@@ -16,6 +16,8 @@ public enum LoanRefusal: String, Sendable, CaseIterable {
     case denied
     /// The document was destroyed; no loan can cover it.
     case destroyed
+    /// Only a read loan covers the document, and the action (export) needs an export loan.
+    case readOnly = "read-only"
 }
 
 /// The rules that tie reading content to the borrowing register.
@@ -27,9 +29,12 @@ public enum LoanAccess {
     /// The loan id that lets the actor read `row` now; otherwise a refusal naming why.
     ///
     /// Whatever the role, only the borrower of an active loan that covers the
-    /// document and whose due date has not passed may read it. The refusal code
+    /// document and whose due date has not passed may read it. For `.export` only an
+    /// export loan counts (a read loan never permits export). The refusal code
     /// (``LoanRefusal``) and the loan it concerns go into `note` in clear.
-    static func requireLoan(for row: DocumentRow, session: Session, note: inout AuditNote) throws -> Int {
+    static func requireLoan(
+        for row: DocumentRow, kind: LoanKind = .read, session: Session, note: inout AuditNote
+    ) throws -> Int {
         guard row.status == "active" else {
             note.details.append("refused=\(LoanRefusal.destroyed.rawValue)")
             note.outcome = .denied
@@ -37,7 +42,8 @@ public enum LoanAccess {
                 Destruction.destroyedMessage(row, database: session.database, "its content no longer exists"))
         }
         let now = session.now()
-        let loans = try LoanTable.covering(session.database, documentID: row.id, requester: session.actor.name)
+        let covering = try LoanTable.covering(session.database, documentID: row.id, requester: session.actor.name)
+        let loans = kind == .export ? covering.filter { $0.kind == LoanKind.export.rawValue } : covering
         if let loan = loans.first(where: { status(of: $0, at: now) == "active" }) { return loan.id }
         let refusal: LoanRefusal
         let message: String
@@ -55,6 +61,19 @@ public enum LoanAccess {
             refusal = map[loan.status] ?? .noLoan
             message = "loan \(loan.id) for \(reference) was \(loan.status); request a new loan"
             note.details.append("loan=\(loan.id)")
+        } else if kind == .export, let loan = covering.first(where: { status(of: $0, at: now) == "active" }) {
+            (refusal, message) = (
+                .readOnly,
+                "loan \(loan.id) lets you read \(reference) but not export it; ask for an export loan with "
+                    + "'docvault borrow request \(reference) --kind export --purpose TEXT'"
+            )
+            note.details.append("loan=\(loan.id)")
+        } else if kind == .export {
+            (refusal, message) = (
+                .noLoan,
+                "no export loan of yours covers \(reference); ask for one with "
+                    + "'docvault borrow request \(reference) --kind export --purpose TEXT'"
+            )
         } else {
             (refusal, message) = (
                 .noLoan,

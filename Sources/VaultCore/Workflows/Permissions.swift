@@ -88,6 +88,7 @@ public enum Action: String, CaseIterable, Sendable {
     case completenessRules = "completeness.rules"
     case completenessSet = "completeness.set"
     case completenessCheck = "completeness.check"
+    case export
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -156,6 +157,7 @@ public enum Permissions {
         .completenessRules: [.archivist, .staff, .approver, .compliance, .auditor],
         .completenessSet: [.compliance],
         .completenessCheck: [.archivist, .compliance, .auditor, .approver],
+        .export: [.archivist, .staff, .approver, .compliance],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.

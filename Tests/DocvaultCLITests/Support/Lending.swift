@@ -49,14 +49,15 @@ extension Sandbox {
     ///
     /// Both steps run through the real binary and must succeed. `environment` applies to both
     /// runs (vault location); `borrowerEnvironment` only to the request (e.g. a password).
+    /// `kind` is the loan kind asked for (`read`, or `export` for transfer packages).
     @discardableResult
     func lend(
         _ references: [String], to borrower: String = Sandbox.clerk, purpose: String = "claim review",
-        environment: [String: String] = [:], borrowerEnvironment: [String: String] = [:],
+        kind: String = "read", environment: [String: String] = [:], borrowerEnvironment: [String: String] = [:],
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> Int {
         let loan = try requestLoan(
-            references, by: borrower, purpose: purpose,
+            references, by: borrower, purpose: purpose, arguments: kind == "read" ? [] : ["--kind", kind],
             environment: environment.merging(borrowerEnvironment) { _, new in new }, sourceLocation: sourceLocation)
         try addLender(environment: environment, sourceLocation: sourceLocation)
         let approved = try run(

@@ -126,15 +126,16 @@ struct SchemaMigrationTests {
         let location = VaultLocation(vault: folder.path + "/vault", keys: folder.path + "/keys")
         try Self.oldCatalogue(version: 3, at: location, vaultID: try SecureRandom.bytes(count: 16))
         let before = try Database(path: location.catalogPath, create: false)
-        try before.writeTransaction {
-            try LoanTable.insert(
-                before, id: 1, requester: "alice", purposeSealed: [1], scope: "references", days: 7,
-                at: "2024-01-03T00:00:00Z", documentIDs: [])
-        }
+        // Raw SQL, as release 3 wrote it: the current insert names columns (kind) version 3 lacks.
+        try before.run(
+            "INSERT INTO loans (id, requester, purpose_sealed, scope, requested_days, status, requested_at) "
+                + "VALUES (1, 'alice', x'01', 'references', 7, 'requested', '2024-01-03T00:00:00Z')")
         let vault = try Vault.open(location)
         #expect(try vault.database.userVersion() == CatalogSchema.migrator.latestVersion)
         try Self.expectRetentionSchema(vault.database)
         #expect(try LoanTable.find(vault.database, id: 1)?.requester == "alice")
+        // Version 9: a loan made before kinds existed is a read loan, so it never permits export.
+        #expect(try LoanTable.find(vault.database, id: 1)?.kind == "read")
         // A second open runs no migration again: the rules are not inserted twice.
         let again = try Vault.open(location)
         #expect(try again.database.queryOne("SELECT COUNT(*) AS n FROM retention_rules")?.int("n") == 10)

@@ -171,7 +171,7 @@ struct SessionAuditTests {
             ])
         #expect(added[0].details == "size=5; type=claim-form")
         #expect(added[1].details == "size=7; type=claim-form")
-        #expect(added[2].details == "loan=\(loan.id); scope=references; items=1; days=7")
+        #expect(added[2].details == "loan=\(loan.id); kind=read; scope=references; items=1; days=7")
         #expect(added[3].details == "loan=\(loan.id); days=7; due=\(try #require(loan.dueAt))")
         #expect(added[4].details == "output=file; loan=\(loan.id); size=5")
         #expect(added[5].details == "")

@@ -250,5 +250,18 @@ struct MigratorTests {
                 "loan_items",
                 "loans", "retention_floors", "retention_rules", "users", "vault_keys", "vault_meta", "vault_settings",
             ])
+        // Version 9 adds no table: loans gain a kind, read by default, and nothing else is accepted.
+        let kind = try #require(
+            try database.query("PRAGMA table_info(loans)").first { $0.string("name") == "kind" })
+        #expect(kind.string("type") == "TEXT")
+        #expect(kind.int("notnull") == 1)
+        #expect(kind.string("dflt_value") == "'read'")
+        try database.run(
+            "INSERT INTO loans (id, requester, purpose_sealed, scope, requested_days, status, requested_at) "
+                + "VALUES (1, 'a', x'01', 'references', 7, 'requested', 'now')")
+        #expect(try database.queryOne("SELECT kind FROM loans WHERE id = 1")?.string("kind") == "read")
+        #expect(throws: (any Error).self) {
+            try database.run("UPDATE loans SET kind = 'copy' WHERE id = 1")
+        }
     }
 }

@@ -29,7 +29,7 @@ struct BorrowingTests {
         #expect(requestEntry.action == "borrow.request")
         #expect(requestEntry.actor == test.archivist)
         #expect(requestEntry.outcome == .ok)
-        #expect(requestEntry.details == "loan=\(requested.id); scope=references; items=1; days=7")
+        #expect(requestEntry.details == "loan=\(requested.id); kind=read; scope=references; items=1; days=7")
         #expect(try test.openSealed(requestEntry) == "purpose=audit of claim C-42")
 
         let approvedAt = TestTime.after(days: 0, seconds: 3_600)
@@ -84,7 +84,7 @@ struct BorrowingTests {
         let byPolicy = try Borrowing.request(scope: .policy("P-100"), purpose: "p", days: nil, session: test.session)
         #expect(byPolicy.items == [claimForm, proposal])
         #expect(byPolicy.scope == "policy:P-100")
-        #expect(try test.lastAudit().details == "loan=\(byPolicy.id); scope=policy:P-100; items=2; days=7")
+        #expect(try test.lastAudit().details == "loan=\(byPolicy.id); kind=read; scope=policy:P-100; items=2; days=7")
         // Filed under the same policy after the request: not part of the loan.
         let later = try test.fileText("d") { $0.policyNo = "P-100" }
         let approved = try Borrowing.approve(byPolicy.id, days: nil, session: approver)
@@ -108,7 +108,7 @@ struct BorrowingTests {
         #expect(byCustomer.items == [outside])
         #expect(byCustomer.scope == "customer")
         let entry = try test.lastAudit()
-        #expect(entry.details == "loan=\(byCustomer.id); scope=customer; items=1; days=7")
+        #expect(entry.details == "loan=\(byCustomer.id); kind=read; scope=customer; items=1; days=7")
         #expect(try test.openSealed(entry) == "purpose=k")
         let catalogue =
             TestVault.contents(of: test.location.catalogPath)

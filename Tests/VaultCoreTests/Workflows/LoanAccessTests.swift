@@ -11,7 +11,7 @@ struct LoanAccessTests {
     func refusalCodes() {
         #expect(
             LoanRefusal.allCases.map(\.rawValue) == [
-                "no-loan", "pending", "expired", "revoked", "returned", "denied", "destroyed",
+                "no-loan", "pending", "expired", "revoked", "returned", "denied", "destroyed", "read-only",
             ])
     }
 

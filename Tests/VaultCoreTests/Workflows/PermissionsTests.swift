@@ -74,6 +74,7 @@ struct PermissionsTests {
         (.completenessRules, [.archivist, .staff, .approver, .compliance, .auditor]),
         (.completenessSet, [.compliance]),
         (.completenessCheck, [.archivist, .compliance, .auditor, .approver]),
+        (.export, [.archivist, .staff, .approver, .compliance]),
     ]
 
     @Test("Every (role, action) pair is decided as the intended matrix says")
