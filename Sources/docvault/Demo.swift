@@ -120,6 +120,7 @@ let demoCommand = Command(
                     "returned \(entry.returnedAt ?? "-")", "approved by \(entry.decidedBy ?? "-")", entry.status,
                 ].joined(separator: "  "))
         }
+        try demoCaseFiles(archivist: session, approver: approver, work: work, step: step)
         let compliance = try demoLegalHold(
             vault: vault, location: location, admin: admin, approver: approver, reader: session,
             reference: references[1], step: step)

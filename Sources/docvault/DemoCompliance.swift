@@ -9,7 +9,7 @@ func demoLegalHold(
     vault: Vault, location: VaultLocation, admin: Session, approver: Session, reader: Session, reference: String,
     step: (String) -> Void
 ) throws -> Session {
-    step("8f. Compliance places a legal hold on claim C2024-0031 (docvault hold place --claim … --reason …)")
+    step("8i. Compliance places a legal hold on claim C2024-0031 (docvault hold place --claim … --reason …)")
     try UserAdministration.add(name: "qian", roles: [.compliance, .approver], credential: .keyFile, session: admin)
     let compliance = try Session.open(
         vault: vault, userName: "qian", credential: .keyFile(location.keyFilePath(for: "qian")))
@@ -29,7 +29,7 @@ func demoLegalHold(
 
 /// The demo's retention steps: business events start the clocks, compliance asks what is due and why.
 func demoRetention(archivist: Session, compliance: Session, reference: String, step: (String) -> Void) throws {
-    step("8g. The archivist records business events (docvault event record --claim … --closed …)")
+    step("8j. The archivist records business events (docvault event record --claim … --closed …)")
     for (subject, date) in [
         (BusinessEventSubject.policy("P2023-0815", termMonths: 12), "2024-08-14"),
         (.claim("C2024-0031"), "2024-03-31"),
@@ -37,11 +37,11 @@ func demoRetention(archivist: Session, compliance: Session, reference: String, s
         let recorded = try BusinessEventRecording.record(subject, date: date, session: archivist)
         Console.out("\(recorded.event.kind) \(recorded.event.subject) on \(recorded.event.date)")
     }
-    step("8h. docvault retention explain \(reference) --as-of 2035-01-01  (rule, trigger, period, verdict)")
+    step("8k. docvault retention explain \(reference) --as-of 2035-01-01  (rule, trigger, period, verdict)")
     for line in try RetentionReport.explain(reference, asOf: "2035-01-01", session: compliance).facts {
         Console.out(line)
     }
-    step("8i. docvault retention due --as-of 2035-01-01  (what destruction could propose; held items are marked)")
+    step("8l. docvault retention due --as-of 2035-01-01  (what destruction could propose; held items are marked)")
     for item in try RetentionReport.due(asOf: "2035-01-01", category: nil, session: compliance).items {
         Console.out("\(item.reference)  \(item.rule)  trigger \(item.triggerDate)  due \(item.dueDate)  \(item.status)")
     }
@@ -51,7 +51,7 @@ func demoRetention(archivist: Session, compliance: Session, reference: String, s
 func demoDestruction(
     archivist: Session, compliance: Session, approver: Session, step: (String) -> Void
 ) throws {
-    step("8j. docvault purge propose --as-of 2035-01-01 --category UW  (compliance: the appraisal list)")
+    step("8m. docvault purge propose --as-of 2035-01-01 --category UW  (compliance: the appraisal list)")
     let proposed = try Destruction.propose(asOf: "2035-01-01", category: "UW", session: compliance)
     for item in proposed.items {
         Console.out("batch \(proposed.id): \(item.reference)  \(item.rule)  due \(item.dueDate)")
@@ -66,7 +66,7 @@ func demoDestruction(
     Console.out(
         "zhao approved; qian executed: \(outcome.shredded.count) shredded (data key erased, blob deleted), "
             + "register filed as \(outcome.batch.registerReference ?? "-")")
-    step("8k. Getting a destroyed document says when and by which batch (exit 66), never a decryption error")
+    step("8n. Getting a destroyed document says when and by which batch (exit 66), never a decryption error")
     do {
         try Retrieval.get(outcome.shredded.first ?? "", to: .standardOutput, session: archivist)
     } catch let error as VaultError {
