@@ -25,22 +25,8 @@ func measure(_ arguments: [String], environment: [String: String] = [:]) -> Meas
     let useTime = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
     let rssFile = work + "/rss-\(UUID().uuidString)"
     let command = useTime ? ["/usr/bin/time", "-f", "%M", "-o", rssFile] + arguments : arguments
-    var pid: pid_t = 0
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DOCVAULT_") }
-    env.merge(environment) { $1 }
-    let argv = command.map { strdup($0) } + [nil]
-    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-        for pointer in argv { free(pointer) }
-        for pointer in envp { free(pointer) }
-    }
     let start = DispatchTime.now()
-    guard posix_spawn(&pid, command[0], &actions, nil, argv, envp) == 0 else {
+    guard let pid = spawn(command, environment: environment) else {
         return Measurement(seconds: 0, maxRSSKiB: 0, status: -1)
     }
     var status: Int32 = 0

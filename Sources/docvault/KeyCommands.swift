@@ -10,15 +10,10 @@ let keyRotateCommand = Command(
         as the rotation starts. If the rotation stops half-way, run 'docvault key rotate' again: it
         resumes. When every key is re-wrapped the old epoch's key is deleted from the catalogue.
         """,
-    options: actorOptions + [
-        .value(
-            "--batch-size", name: "n",
-            help: "Documents re-wrapped per transaction (default \(KeyRotation.defaultBatchSize)).")
-    ],
+    options: actorOptions + [batchSizeOption],
     run: { arguments, context in
         try requireNoPositionals(arguments)
-        let batchSize = try arguments.integer("--batch-size") ?? KeyRotation.defaultBatchSize
-        guard batchSize > 0 else { throw VaultError(.usage, "--batch-size needs a number greater than 0") }
+        let batchSize = try rotationBatchSize(arguments)
         let bar = ProgressBar(label: "re-wrapping")
         let outcome = try KeyRotation.rotate(
             session: try context.session(arguments), batchSize: batchSize,
@@ -77,15 +72,10 @@ let keyReplaceMasterCommand = Command(
         disabled users get no credential. A new recovery code is printed once. Then every data key
         is re-wrapped under a new epoch; if that stops, 'docvault key rotate' finishes it.
         """,
-    options: actorOptions + [
-        .value(
-            "--batch-size", name: "n",
-            help: "Documents re-wrapped per transaction (default \(KeyRotation.defaultBatchSize)).")
-    ],
+    options: actorOptions + [batchSizeOption],
     run: { arguments, context in
         try requireNoPositionals(arguments)
-        let batchSize = try arguments.integer("--batch-size") ?? KeyRotation.defaultBatchSize
-        guard batchSize > 0 else { throw VaultError(.usage, "--batch-size needs a number greater than 0") }
+        let batchSize = try rotationBatchSize(arguments)
         let bar = ProgressBar(label: "re-wrapping")
         let outcome = try MasterKeyReplacement.replace(
             session: try context.session(arguments), batchSize: batchSize, progress: bar.update)
@@ -105,3 +95,14 @@ let keyReplaceMasterCommand = Command(
         Console.out(
             "Data keys re-wrapped under epoch \(outcome.rotation.epoch): \(outcome.rotation.rewrapped).")
     })
+
+/// `--batch-size`, shared by `key rotate` and `key replace-master`.
+private let batchSizeOption = OptionSpec.value(
+    "--batch-size", name: "n", help: "Documents re-wrapped per transaction (default \(KeyRotation.defaultBatchSize)).")
+
+/// The `--batch-size` given, or the default; anything below 1 is a usage error.
+private func rotationBatchSize(_ arguments: ParsedArguments) throws -> Int {
+    let batchSize = try arguments.integer("--batch-size") ?? KeyRotation.defaultBatchSize
+    guard batchSize > 0 else { throw VaultError(.usage, "--batch-size needs a number greater than 0") }
+    return batchSize
+}
