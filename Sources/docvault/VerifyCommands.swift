@@ -50,16 +50,7 @@ let verifyCommand = Command(
             summary += ": \(report.remaining.count) problem(s)" + (removed > 0 ? ", \(removed) removed" : "")
             Console.out(summary)
         }
-        let remaining = report.remaining
-        guard remaining.isEmpty else {
-            let repairable = remaining.allSatisfy {
-                ["orphan-blob", "leftover-file", "destroyed-blob"].contains($0.kind)
-            }
-            throw VaultError(
-                .dataError,
-                "\(remaining.count) problem(s) found"
-                    + (repairable
-                        ? "; all are files without a live row: 'docvault verify --repair' (admin) removes them"
-                        : "; restore the named documents from a backup"))
+        guard report.remaining.isEmpty else {
+            throw VaultError(.dataError, "\(report.remaining.count) problem(s) found; \(report.nextStep)")
         }
     })

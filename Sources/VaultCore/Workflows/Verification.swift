@@ -18,7 +18,7 @@ public struct VerificationProblem: Sendable, Encodable, Equatable {
     /// A reference, or a path under `blobs/` for files without a row.
     public let subject: String
     /// `missing-blob`, `blob-size`, `blob-header`, `commitment`, `data-key`, `content`, `digest`,
-    /// `orphan-blob`, `destroyed-blob`, `leftover-file`, `audit-chain`, `integrity`.
+    /// `orphan-blob`, `destroyed-blob`, `partial-file`, `stray-file`, `audit-chain`, `integrity`.
     public let kind: String
     /// One line for a person.
     public let detail: String
@@ -47,6 +47,18 @@ public struct VerificationReport: Sendable, Encodable {
 
     /// Problems `--repair` did not remove.
     public var remaining: [VerificationProblem] { problems.filter { !$0.repaired } }
+
+    /// What to do about the remaining problems, for the one-line error.
+    public var nextStep: String {
+        let kinds = Set(remaining.map(\.kind))
+        if kinds.isSubset(of: ["orphan-blob", "partial-file", "destroyed-blob"]) {
+            return "all are files without a live row: 'docvault verify --repair' (admin) removes them"
+        }
+        if kinds.isSubset(of: ["orphan-blob", "partial-file", "destroyed-blob", "stray-file"]) {
+            return "move the files docvault never writes out of blobs/; 'docvault verify --repair' removes the rest"
+        }
+        return "restore the named documents from a backup"
+    }
 }
 
 /// The periodic inventory: every row has its blob, every blob its row, blobs match rows, the log and the file are sound.
@@ -131,11 +143,15 @@ public enum Verification {
                 }
             },
             other: { path in
+                // Only what an interrupted filing leaves is docvault's to remove; anything else someone
+                // put there is reported and left alone.
+                let partial = path.hasPrefix("tmp/") && path.hasSuffix(".partial")
                 found.append(
                     VerificationProblem(
-                        subject: "blobs/" + path, kind: "leftover-file",
-                        detail: path.hasSuffix(".partial")
-                            ? "a partial blob left by an interrupted filing" : "a file that is not a blob"))
+                        subject: "blobs/" + path, kind: partial ? "partial-file" : "stray-file",
+                        detail: partial
+                            ? "a partial blob left by an interrupted filing"
+                            : "a file docvault never writes; left alone: move it out of the vault"))
             })
         report.blobFiles = blobs
         guard options.repair else {
@@ -143,7 +159,11 @@ public enum Verification {
             return
         }
         for var problem in found {
-            if problem.kind == "leftover-file" {
+            if problem.kind == "stray-file" {
+                report.problems.append(problem)
+                continue
+            }
+            if problem.kind == "partial-file" {
                 try store.removeFile(relativePath: String(problem.subject.dropFirst("blobs/".count)))
             } else if problem.kind == "orphan-blob" {
                 try store.remove(blobID: String(problem.subject.split(separator: "/").last?.dropLast(5) ?? ""))
