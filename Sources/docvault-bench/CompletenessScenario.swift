@@ -10,15 +10,8 @@ import VaultCore
 func benchCompleteness() throws {
     let documents = Int(option("--documents", default: "300000")) ?? 300_000
     let runs = Int(option("--runs", default: "5")) ?? 5
-    let (location, admin) = try freshVault()
-    try UserAdministration.add(name: "checker", roles: [.auditor], credential: .keyFile, session: admin)
-    let start = DispatchTime.now()
-    try BenchmarkSupport.fillDocuments(session: admin, count: documents)
-    let fill = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    print(
-        "docvault-bench completeness: \(documents) documents catalogued in \(String(format: "%.1f", fill)) s, "
-            + "\(runs) runs")
-    let env = ["DOCVAULT_DIR": location.vault, "DOCVAULT_KEYS": location.keys, "DOCVAULT_USER": "checker"]
+    let (location, _, env) = try seededCatalogue(
+        "completeness", documents: documents, runs: runs, user: "checker", role: .auditor)
     let query = """
         SELECT category, COALESCE(claim_no, policy_no, hex(customer_id_index)) AS k, COUNT(*), group_concat(doc_type)
         FROM documents WHERE status = 'active' AND category IN ('UW', 'CL', 'CU') GROUP BY category, k;

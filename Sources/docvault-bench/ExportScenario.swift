@@ -58,8 +58,5 @@ func benchExport() throws {
     let reference = median(copies)
     print("")
     print(String(format: "median cp -r + sync      %.2f s  (%.0f MiB/s)", reference, totalMiB / reference))
-    print(
-        String(
-            format: "median docvault export   %.2f s  (%.0f MiB/s)  ratio %.2fx  (peak %d MiB)", median(exports),
-            totalMiB / median(exports), median(exports) / reference, peak / 1024))
+    printBeside("docvault export", exports, reference: reference, mib: totalMiB, peakKiB: peak)
 }

@@ -56,9 +56,6 @@ func benchVerify() throws {
     let reference = median(dgst)
     print("")
     print(String(format: "median openssl dgst -sha256  %.2f s  (%.0f MiB/s)", reference, totalMiB / reference))
-    print(
-        String(
-            format: "median verify --full         %.2f s  (%.0f MiB/s)  ratio %.2fx  (peak %d MiB)", median(full),
-            totalMiB / median(full), median(full) / reference, peak / 1024))
+    printBeside("verify --full", full, reference: reference, mib: totalMiB, peakKiB: peak)
     print(String(format: "median verify (structural)   %.2f s", median(quick)))
 }

@@ -98,6 +98,34 @@ func freshVault() throws -> (VaultLocation, Session) {
     return (location, admin)
 }
 
+/// A fresh vault with `documents` synthetic rows (``BenchmarkSupport/fillDocuments``) and the environment
+/// that runs `docvault` as `user` (added with `role` unless it is the admin); prints how long seeding took.
+func seededCatalogue(
+    _ scenario: String, documents: Int, runs: Int, user: String = "admin", role: Role = .admin,
+    realDataKeys: Bool = false
+) throws -> (location: VaultLocation, admin: Session, environment: [String: String]) {
+    let (location, admin) = try freshVault()
+    if user != "admin" {
+        try UserAdministration.add(name: user, roles: [role], credential: .keyFile, session: admin)
+    }
+    let start = DispatchTime.now()
+    try BenchmarkSupport.fillDocuments(session: admin, count: documents, realDataKeys: realDataKeys)
+    let fill = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    print(
+        "docvault-bench \(scenario): \(documents) documents catalogued in \(String(format: "%.1f", fill)) s, "
+            + "\(runs) runs")
+    return (location, admin, ["DOCVAULT_DIR": location.vault, "DOCVAULT_KEYS": location.keys, "DOCVAULT_USER": user])
+}
+
+/// One summary line: `label`'s median, its throughput over `mib` MiB, and its ratio to the reference median.
+func printBeside(_ label: String, _ times: [Double], reference: Double, mib: Double, peakKiB: Int) {
+    print(
+        String(
+            format: "median %@ %.2f s  (%.0f MiB/s)  ratio %.2fx  (peak %d MiB)",
+            label.padding(toLength: 22, withPad: " ", startingAt: 0), median(times), mib / median(times),
+            median(times) / reference, peakKiB / 1024))
+}
+
 /// `audit verify` over a large log, and one command's latency with a key file and with a password.
 func benchAudit() throws {
     let entries = Int(option("--entries", default: "1000000")) ?? 1_000_000
@@ -148,15 +176,8 @@ func benchAudit() throws {
 func benchRetention() throws {
     let documents = Int(option("--documents", default: "1000000")) ?? 1_000_000
     let runs = Int(option("--runs", default: "5")) ?? 5
-    let (location, admin) = try freshVault()
-    try UserAdministration.add(name: "officer", roles: [.compliance], credential: .keyFile, session: admin)
-    let start = DispatchTime.now()
-    try BenchmarkSupport.fillDocuments(session: admin, count: documents)
-    let fill = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    print(
-        "docvault-bench retention: \(documents) documents catalogued in \(String(format: "%.1f", fill)) s, \(runs) runs"
-    )
-    let env = ["DOCVAULT_DIR": location.vault, "DOCVAULT_KEYS": location.keys, "DOCVAULT_USER": "officer"]
+    let (location, admin, env) = try seededCatalogue(
+        "retention", documents: documents, runs: runs, user: "officer", role: .compliance)
     var times: [Double] = []
     var peak = 0
     for _ in 1...runs {
@@ -190,15 +211,8 @@ func benchRetention() throws {
 func benchRotate() throws {
     let documents = Int(option("--documents", default: "1000000")) ?? 1_000_000
     let runs = Int(option("--runs", default: "3")) ?? 3
-    let (location, admin) = try freshVault()
-    let start = DispatchTime.now()
-    try BenchmarkSupport.fillDocuments(session: admin, count: documents, realDataKeys: true)
-    let fill = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    print(
-        "docvault-bench rotate: \(documents) documents with wrapped data keys catalogued in "
-            + "\(String(format: "%.1f", fill)) s, \(runs) runs"
-    )
-    let env = ["DOCVAULT_DIR": location.vault, "DOCVAULT_KEYS": location.keys, "DOCVAULT_USER": "admin"]
+    let (location, admin, env) = try seededCatalogue(
+        "rotate", documents: documents, runs: runs, realDataKeys: true)
     var times: [Double] = []
     var peak = 0
     for _ in 1...runs {
