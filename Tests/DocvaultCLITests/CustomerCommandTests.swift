@@ -268,5 +268,24 @@ import Testing
                 ["--kind is individual or corporate, not 'person'"])
             expectFailure(try sandbox.run(["customer", "reassign", "--from", "zhou"]), 64, ["--to"])
         }
+        try sandbox.expectNoChange(
+            audit: [
+                "customer.reassign:failed", "customer.reassign:failed", "customer.reassign:failed",
+                "customer.list:failed",
+            ]
+        ) {
+            expectFailure(
+                try sandbox.run(["customer", "reassign", "--from", "ghost", "--to", "sun"]), 66,
+                ["no user 'ghost' in this vault"])
+            expectFailure(
+                try sandbox.run(["customer", "reassign", "--from", "zhou", "--to", "zhou"]), 64,
+                ["--from and --to name the same user; name a colleague"])
+            expectFailure(
+                try sandbox.run(["customer", "reassign", "--from", "zhou", "--to", "ghost"]), 66,
+                ["no user 'ghost' in this vault"])
+            expectFailure(
+                try sandbox.run(["customer", "list", "--value-tier", "gold"]), 64,
+                ["a tier is high, medium or low, not 'gold'"])
+        }
     }
 }

@@ -87,8 +87,8 @@ public enum CustomerRegister {
 
     /// The customers matching `filter`, in register order; names opened, ID numbers masked.
     public static func list(_ filter: CustomerFilter, session: Session) throws -> [CustomerSummary] {
-        for tier in [filter.valueTier, filter.riskTier].compactMap({ $0 }) { try checkTier(tier) }
-        return try session.perform(.customerList) { note in
+        try session.perform(.customerList) { note in
+            for tier in [filter.valueTier, filter.riskTier].compactMap({ $0 }) { try checkTier(tier) }
             let rows = try CustomerTable.all(session.database, manager: filter.accountManager).filter { row in
                 (filter.valueTier == nil || row.valueTier == filter.valueTier)
                     && (filter.riskTier == nil || row.riskTier == filter.riskTier)
