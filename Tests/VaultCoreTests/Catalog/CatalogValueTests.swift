@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import VaultCore
@@ -99,6 +100,21 @@ struct CatalogValueTests {
         #expect(now.utf8.count == 20)
         #expect(now.hasSuffix("Z"))
         #expect(Timestamp.isValidDate(String(now.prefix(10))))
+    }
+
+    @Test("Times format and parse as UTC seconds, truncating fractions")
+    func timestampRoundTrip() {
+        let cases: [(TimeInterval, String)] = [
+            (0, "1970-01-01T00:00:00Z"), (951_782_400, "2000-02-29T00:00:00Z"),
+            (1_795_537_951.999, "2026-11-24T16:32:31Z"), (4_133_980_799, "2100-12-31T23:59:59Z"),
+        ]
+        for (seconds, text) in cases {
+            #expect(Timestamp.format(Date(timeIntervalSince1970: seconds)) == text)
+            #expect(Timestamp.parse(text) == Date(timeIntervalSince1970: seconds.rounded(.down)))
+        }
+        for bad in ["2026-11-24T10:32:31", "2026-11-24 10:32:31Z", "2026-11-24T10:32:31+08:00", "2026-02-30T00:00:00Z", ""] {
+            #expect(Timestamp.parse(bad) == nil, "\(bad)")
+        }
     }
 
     @Test("Customer names normalise case, compatibility forms and whitespace")
