@@ -112,7 +112,10 @@ struct CatalogValueTests {
             #expect(Timestamp.format(Date(timeIntervalSince1970: seconds)) == text)
             #expect(Timestamp.parse(text) == Date(timeIntervalSince1970: seconds.rounded(.down)))
         }
-        for bad in ["2026-11-24T10:32:31", "2026-11-24 10:32:31Z", "2026-11-24T10:32:31+08:00", "2026-02-30T00:00:00Z", ""] {
+        let malformed = [
+            "2026-11-24T10:32:31", "2026-11-24 10:32:31Z", "2026-11-24T10:32:31+08:00", "2026-02-30T00:00:00Z", "",
+        ]
+        for bad in malformed {
             #expect(Timestamp.parse(bad) == nil, "\(bad)")
         }
     }
