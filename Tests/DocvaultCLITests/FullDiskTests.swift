@@ -108,7 +108,8 @@ import Testing
         // The half-written blob's space is given back (the WAL may keep a few pages).
         #expect(Self.freeBytes(sandbox.work) > free - 200_000, "free before \(free)")
         try Self.expectNothingFiled(sandbox, ledger, before: blobs, auditBefore: seq)
-        // A disk already full when docvault starts: SQLite cannot even open the catalogue's shared memory.
+        // A disk already full when docvault starts: the catalogue's -wal and -shm files stay between commands,
+        // so opening works and the blob's first write is the one that fails.
         let junk = sandbox.work + "/junk"
         _ = FileManager.default.createFile(atPath: junk, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: junk))
@@ -118,7 +119,7 @@ import Testing
         let full = try sandbox.run([
             "file", try sandbox.input("tiny.txt", text: "tiny"), "--category", "CL", "--year", "2024",
         ])
-        expectFailure(full, 74, ["the disk holding the vault is full; nothing was changed; free space"])
+        expectFailure(full, 74, ["the disk is full", "nothing was filed; free space on the vault's disk"])
         try FileManager.default.removeItem(atPath: junk)
         #expect(try TreeSnapshot(sandbox.vault, catalogueContent: true) == before)
         try sandbox.expectIntact(ledger)

@@ -223,6 +223,31 @@ import Testing
             ])
     }
 
+    /// The bytes an upper-case hex string (sqlite3's `hex()`) spells.
+    static func bytes(hex: String) -> Data {
+        let digits = Array(hex.utf8)
+        return Data(
+            stride(from: 0, to: digits.count - 1, by: 2).compactMap {
+                UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16)
+            })
+    }
+
+    /// The write-ahead log outlives each command, so a replaced slot must be folded in and zeroed at once.
+    @Test func passwdLeavesNoOldKeyslotOnDisk() throws {
+        let (sandbox, _) = try Self.vault()
+        let slot = "SELECT hex(k.wrapped_master_key) FROM keyslots k JOIN users u ON u.id = k.user_id "
+        let oldSlot = try #require(
+            try Catalogue.rows(sandbox.vault + "/catalog.sqlite", slot + "WHERE u.name = 'clerk';")?.first?.first)
+        let replaced = try sandbox.run(["passwd", "--key-file"])
+        #expect(replaced.status == 0, "\(replaced)")
+        let newSlot = try #require(
+            try Catalogue.rows(sandbox.vault + "/catalog.sqlite", slot + "WHERE u.name = 'clerk';")?.first?.first)
+        #expect(newSlot != oldSlot)
+        let bytes = Holds.catalogueBytes(sandbox)
+        #expect(bytes.range(of: Self.bytes(hex: newSlot)) != nil, "the scan can find a slot")
+        #expect(bytes.range(of: Self.bytes(hex: oldSlot)) == nil, "the old wrapped master key is still on disk")
+    }
+
     @Test func passwdSetsAPassword() throws {
         let (sandbox, reference) = try Self.vault()
         try sandbox.lend(reference)

@@ -94,11 +94,22 @@ public enum UserAdministration {
     /// Replaces the actor's own key file or password (`docvault passwd`).
     @discardableResult
     public static func changeOwnCredential(_ credential: NewCredential, session: Session) throws -> String? {
-        try session.perform(.passwd, target: session.actor.name, note: credentialNote(credential)) { _ in
+        let path = try session.perform(.passwd, target: session.actor.name, note: credentialNote(credential)) { _ in
             try issue(
                 credential, to: session.actor.name, userID: session.actor.id, masterKey: session.masterKey,
                 vault: session.vault, replacing: true)
         }
+        try foldInReplacedSlot(session.database)
+        return path
+    }
+
+    /// Moves a replaced keyslot out of the write-ahead log, which outlives the process.
+    ///
+    /// `secure_delete` zeroes the old slot in `catalog.sqlite` only when the WAL is
+    /// checkpointed; until then the WAL still holds a page with the old wrapped master
+    /// key, which the old password or key file would open. TRUNCATE also empties the WAL.
+    static func foldInReplacedSlot(_ db: Database) throws {
+        try db.checkpoint()
     }
 
     /// Re-enables and re-keys admin `name` with the recovery code `init` printed.
@@ -126,7 +137,7 @@ public enum UserAdministration {
                 outcome: outcome, details: (details + extra).joined(separator: "; "))
         }
         do {
-            return try vault.database.writeTransaction {
+            let path = try vault.database.writeTransaction {
                 let user = try existing(name, vault.database)
                 guard user.roles.contains(Role.admin.rawValue) else {
                     throw VaultError.usage("the recovery code re-keys admins only; '\(name)' is not an admin")
@@ -137,6 +148,8 @@ public enum UserAdministration {
                 try log(.ok, [])
                 return path
             }
+            try foldInReplacedSlot(vault.database)
+            return path
         } catch {
             let reason = (error as? VaultError)?.message ?? "\(type(of: error))"
             _ = try? vault.database.writeTransaction { try log(.failed, ["reason=\(reason)"]) }

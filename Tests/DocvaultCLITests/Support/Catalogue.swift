@@ -44,8 +44,8 @@ enum Catalogue {
         )
     }
 
-    /// The read-only URI of `path`: `immutable=1` creates no -wal or -shm file, so the vault stays as docvault left it.
-    static func readOnly(_ path: String) -> String { "file:\(path)?immutable=1" }
+    /// The read-only URI of `path`; it reads the write-ahead log too, which docvault keeps between commands.
+    static func readOnly(_ path: String) -> String { "file:\(path)?mode=ro" }
 
     /// Rows of `sql` on `path` (read-only), each a list of column texts; nil when sqlite3 fails.
     static func rows(_ path: String, _ sql: String) throws -> [[String]]? {
