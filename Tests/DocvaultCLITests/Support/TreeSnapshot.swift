@@ -9,7 +9,9 @@ import Foundation
 /// Two snapshots are equal exactly when the trees hold the same paths with the same
 /// permissions and the same contents; timestamps are ignored. With `catalogueContent`,
 /// a `catalog.sqlite` is recorded by the SQL dump of its tables other than `audit_log`
-/// (so a growing audit log is no change) and its `-wal`/`-shm` companions are left out.
+/// (so a growing audit log is no change) and its `-wal` companion is left out. The `-shm`
+/// file is always left out: it is SQLite's shared-memory index of the WAL, rewritten by any
+/// connection that merely opens the catalogue, and holds no data of its own.
 struct TreeSnapshot: Equatable, CustomStringConvertible {
     /// One file system entry.
     struct Entry: Equatable {
@@ -38,7 +40,7 @@ struct TreeSnapshot: Equatable, CustomStringConvertible {
         var files: [String] = []
         for path in relative {
             let name = (path as NSString).lastPathComponent
-            if catalogueContent && (name == "catalog.sqlite-wal" || name == "catalog.sqlite-shm") { continue }
+            if name == "catalog.sqlite-shm" || (catalogueContent && name == "catalog.sqlite-wal") { continue }
             let full = path == "." ? root : root + "/" + path
             guard lstat(full, &info) == 0 else { throw HarnessError("lstat \(full) failed") }
             let kind: Character
