@@ -234,6 +234,13 @@ import Testing
         #expect(added.first?.target == references[1])
         #expect(added.first?.details == "by=ref; results=1")
 
+        let userJSON = try Self.object(
+            try sandbox.run(as: "auditor", ["report", "access", "--user", "clerk", "--json"]))
+        let userEntries = try #require(userJSON["entries"] as? [[String: Any]])
+        #expect(userEntries.map { $0["action"] as? String } == ["get", "get", "search"])
+        #expect(userEntries.allSatisfy { $0.count == 8 }, "every entry has every key")
+        #expect(userEntries.last?["category"] is NSNull, "a search names no document: category null")
+
         let byUser = try sandbox.run(as: "auditor", ["report", "access", "--user", "clerk"])
         #expect(byUser.status == 0, "\(byUser)")
         let rows = byUser.stdout.split(separator: "\n").map(String.init)

@@ -28,6 +28,23 @@ public struct AccessEntry: Sendable, Codable, Equatable {
     public let outcome: String
     /// The entry's clear details (such as `refused=no-loan`); sealed details stay sealed.
     public let details: String
+
+    private enum CodingKeys: String, CodingKey {
+        case seq, at, actor, action, target, category, outcome, details
+    }
+
+    /// Encodes every key, `category` as null for a search, so each JSON entry has the same keys.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(seq, forKey: .seq)
+        try container.encode(at, forKey: .at)
+        try container.encode(actor, forKey: .actor)
+        try container.encode(action, forKey: .action)
+        try container.encode(target, forKey: .target)
+        try container.encode(category, forKey: .category)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(details, forKey: .details)
+    }
 }
 
 /// Access counts of one category (`-` for searches, which name no document).
