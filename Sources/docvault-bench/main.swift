@@ -79,9 +79,11 @@ case "rotate": try benchRotate()
 case "backup": try benchBackup()
 case "completeness": try benchCompleteness()
 case "export": try benchExport()
+case "report": try benchReport()
 default:
     print(
-        "usage: docvault-bench [file-get|audit|retention|purge|verify|concurrent-file|rotate|backup|completeness|export] "
+        "usage: docvault-bench [file-get|audit|retention|purge|verify|concurrent-file|rotate|backup|completeness|export|"
+            + "report] "
             + "[--size-mib N] "
             + "[--size-kib N] [--runs N] [--entries N] [--documents N] [--doc-kib N] [--processes N] [--files N] "
             + "[--dir DIR]"

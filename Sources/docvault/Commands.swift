@@ -14,7 +14,8 @@ let commands: [Command] = [
     verifyCommand, keyRotateCommand, keyStatusCommand, keyReplaceMasterCommand, backupCommand, backupVerifyCommand,
     restoreCommand, customerAddCommand, customerUpdateCommand, customerShowCommand, customerListCommand,
     customerHistoryCommand, customerReassignCommand, dossierShowCommand, completenessRulesCommand,
-    completenessSetCommand, completenessCheckCommand, exportCommand, demoCommand,
+    completenessSetCommand, completenessCheckCommand, exportCommand, reportSummaryCommand, reportAccessCommand,
+    demoCommand,
 ]
 
 let initCommand = Command(

@@ -147,6 +147,7 @@ let demoCommand = Command(
         Console.out(
             "docvault audit verify: \(verification.firstBroken == nil ? "intact" : "BROKEN"), \(verification.entries) entries"
         )
+        try demoReports(auditor: auditor, reference: references[1], work: work, step: step)
         step("11. docvault verify --full  (the periodic inventory: every blob decrypted, its SHA-256 compared)")
         var inventory = VerificationOptions()
         inventory.full = true

@@ -33,6 +33,12 @@ struct DemoCommandTests {
         #expect(has("wang: exit 66: J001-UW-2023-D10-0001 was destroyed by destruction batch 1 on "))
         #expect(has("no customer name appears in the catalogue file"))
         #expect(has("docvault audit verify: intact"))
+        // The reports: the page goes to the scratch folder, never the vault; the access report shows refusals.
+        #expect(has("7 active documents in 4 categories; 0 requested, 0 active, 0 overdue loans; wrote "))
+        #expect(has("wang get denied output=file; refused=no-loan"))
+        #expect(has("CL: 4 ok, 2 denied, 0 failed"))
+        let vaultFiles = (try? FileManager.default.subpathsOfDirectory(atPath: sandbox.work + "/vault")) ?? []
+        #expect(!vaultFiles.isEmpty && !vaultFiles.contains { $0.hasSuffix(".html") })
         #expect(!has("MISMATCH"))
         #expect(FileManager.default.fileExists(atPath: sandbox.work + "/vault/demo/catalog.sqlite"))
 

@@ -13,7 +13,7 @@ import Testing
         "purge execute", "purge register", "verify", "key rotate", "key status", "key replace-master", "backup",
         "backup verify", "restore", "customer add", "customer update", "customer show", "customer list",
         "customer history", "customer reassign", "dossier show", "completeness rules", "completeness set",
-        "completeness check", "export",
+        "completeness check", "export", "report summary", "report access",
     ]
 
     @Test(arguments: [["help"], ["--help"], ["-h"]])

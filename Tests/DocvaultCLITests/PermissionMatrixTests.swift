@@ -146,6 +146,8 @@ import Testing
             allowed: ["archivist", "compliance", "auditor", "approver"]),
         Row(
             command: ["export", "--ref", "{export-lent-ref}", "-o", "bag-{role}"], action: "export", allowed: borrowers),
+        Row(command: ["report", "summary"], action: "report.summary", allowed: ["admin", "compliance", "auditor"]),
+        Row(command: ["report", "access", "--ref", "{ref}"], action: "report.access", allowed: auditReaders),
     ]
 
     /// A vault with one user per role (named after the role), a filed document, and users to disable and enable.

@@ -82,6 +82,10 @@ import Testing
             ("comp", ["purge", "propose", "--as-of", "2100-01-01"]), ("comp", ["purge", "show", "1"]),
             ("auditor", ["audit", "log"]), ("auditor", ["audit", "verify"]), ("auditor", ["verify"]),
             ("admin", ["key", "status"]), ("admin", ["user", "list"]),
+            ("comp", ["report", "summary"]), ("auditor", ["report", "summary", "--year", "2024"]),
+            ("auditor", ["report", "access", "--ref", references[0]]),
+            ("auditor", ["report", "access", "--user", "clerk", "--since", "2024-01-01"]),
+            ("auditor", ["report", "access", "--category", "CL"]),
         ]
         for (user, arguments) in commands { try run(as: user, arguments) }
 

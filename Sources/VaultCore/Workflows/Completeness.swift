@@ -112,23 +112,35 @@ public enum Completeness {
             } else {
                 categories = CompletenessRequirements.caseFileCategories
             }
-            let rows = try CompletenessRuleTable.all(session.database)
-            var checked = 0
-            var incomplete: [IncompleteCaseFile] = []
-            for code in categories {
-                let requirements = CompletenessRequirements(category: code, rows: rows)
-                let found = try check(requirements, year: year, session: session)
-                checked += found.checked
-                incomplete += found.incomplete
-            }
-            note.details.append("case-files=\(checked)")
-            note.details.append("incomplete=\(incomplete.count)")
-            return CompletenessReport(checked: checked, incomplete: incomplete)
+            let report = try findIncomplete(categories, year: year, labelled: true, session: session)
+            note.details.append("case-files=\(report.checked)")
+            note.details.append("incomplete=\(report.incomplete.count)")
+            return report
         }
     }
 
+    /// The incomplete case files of `categories` touching `year`; no audit entry (the caller logs its action).
+    ///
+    /// With `labelled` false a customer file is named by its first reference instead of its
+    /// masked ID, so nothing sealed is opened (`report summary` only counts).
+    static func findIncomplete(
+        _ categories: [String] = CompletenessRequirements.caseFileCategories, year: Int?, labelled: Bool,
+        session: Session
+    ) throws -> CompletenessReport {
+        let rows = try CompletenessRuleTable.all(session.database)
+        var checked = 0
+        var incomplete: [IncompleteCaseFile] = []
+        for code in categories {
+            let requirements = CompletenessRequirements(category: code, rows: rows)
+            let found = try check(requirements, year: year, labelled: labelled, session: session)
+            checked += found.checked
+            incomplete += found.incomplete
+        }
+        return CompletenessReport(checked: checked, incomplete: incomplete)
+    }
+
     private static func check(
-        _ requirements: CompletenessRequirements, year: Int?, session: Session
+        _ requirements: CompletenessRequirements, year: Int?, labelled: Bool, session: Session
     ) throws -> CompletenessReport {
         guard let grouping = requirements.caseFileField else { return CompletenessReport(checked: 0, incomplete: []) }
         let documents = try DocumentTable.matching(session.database, DocumentFilter(category: requirements.category))
@@ -155,7 +167,9 @@ public enum Completeness {
             guard !lacking.isEmpty else { continue }
             incomplete.append(
                 IncompleteCaseFile(
-                    category: requirements.category, caseFile: try label(members, grouping, session: session),
+                    category: requirements.category,
+                    caseFile: labelled
+                        ? try label(members, grouping, session: session) : members.first?.reference ?? "",
                     documents: members.count, references: members.map(\.reference), lacks: lacking))
         }
         for document in loose where year.map({ document.year == $0 }) ?? true {

@@ -89,6 +89,8 @@ public enum Action: String, CaseIterable, Sendable {
     case completenessSet = "completeness.set"
     case completenessCheck = "completeness.check"
     case export
+    case reportSummary = "report.summary"
+    case reportAccess = "report.access"
 }
 
 /// The one permission table that decides every command (DESIGN.md section 1).
@@ -158,6 +160,8 @@ public enum Permissions {
         .completenessSet: [.compliance],
         .completenessCheck: [.archivist, .compliance, .auditor, .approver],
         .export: [.archivist, .staff, .approver, .compliance],
+        .reportSummary: [.admin, .compliance, .auditor],
+        .reportAccess: [.admin, .auditor, .compliance],
     ]
 
     /// Roles that see the whole borrowing register; others see only their own loans.

@@ -48,46 +48,55 @@ public enum RetentionReport {
         var note = AuditNote()
         note.details = ["as-of=\(day)", "category=\(wanted ?? "all")"]
         return try session.perform(.retentionDue, note: note) { note in
-            let db = session.database
-            let schedule = RetentionSchedule(
-                rules: try RetentionRuleTable.all(db), lookup: try BusinessEventTable.lookup(db))
-            let floors = try RetentionFloorTable.all(db)
-            let holds = try HoldTable.allInForce(db)
-            let loans = try LoanTable.allOutstanding(db)
-            var rules: [String: RetentionRule?] = [:]
-            var ruleTexts: [String: String] = [:]
-            var items: [RetentionDueItem] = []
-            let filter = wanted == nil ? "" : " AND category = ?"
-            let statement = try db.prepare(
-                "SELECT \(RetentionDocument.columns) FROM documents WHERE status = 'active'\(filter)")
-            try statement.bind(wanted.map { [$0] } ?? [])
-            while let row = try statement.step() {
-                let document = RetentionDocument(row: row)
-                let key = document.category + "\u{0}" + (document.docType ?? "\u{1}")
-                let rule: RetentionRule?
-                if let cached = rules[key] {
-                    rule = cached
-                } else {
-                    rule = schedule.rule(for: document)
-                    rules[key] = rule
-                }
-                let evaluation = schedule.evaluate(
-                    document, rule: rule, floor: floors[document.id], asOf: day, describe: false)
-                guard case .due(let due) = evaluation.verdict, let trigger = evaluation.triggerDate else { continue }
-                // One string per rule and period, shared by every item that has it.
-                let text = evaluation.ruleText
-                let shared = ruleTexts[text] ?? text
-                ruleTexts[text] = shared
-                items.append(
-                    RetentionDueItem(
-                        reference: document.reference, category: document.category, year: document.year,
-                        docType: document.docType, rule: shared, triggerDate: trigger, dueDate: due,
-                        holds: document.holdKeys.flatMap { holds[$0] ?? [] }.sorted(), loans: loans[document.id] ?? []))
-            }
-            items.sort { a, b in a.dueDate != b.dueDate ? a.dueDate < b.dueDate : a.reference < b.reference }
+            let items = try dueItems(on: day, category: wanted, database: session.database)
             note.details.append("results=\(items.count)")
             return RetentionDueReport(asOf: day, items: items)
         }
+    }
+
+    /// The documents due at `day` (of `category` when given), oldest due date first; no audit entry.
+    ///
+    /// The caller logs the action it serves (`retention due`, `report summary`).
+    static func dueItems(on day: CivilDate, category wanted: String?, database db: Database) throws
+        -> [RetentionDueItem]
+    {
+        let schedule = RetentionSchedule(
+            rules: try RetentionRuleTable.all(db), lookup: try BusinessEventTable.lookup(db))
+        let floors = try RetentionFloorTable.all(db)
+        let holds = try HoldTable.allInForce(db)
+        let loans = try LoanTable.allOutstanding(db)
+        var rules: [String: RetentionRule?] = [:]
+        var ruleTexts: [String: String] = [:]
+        var items: [RetentionDueItem] = []
+        let filter = wanted == nil ? "" : " AND category = ?"
+        let statement = try db.prepare(
+            "SELECT \(RetentionDocument.columns) FROM documents WHERE status = 'active'\(filter)")
+        try statement.bind(wanted.map { [$0] } ?? [])
+        while let row = try statement.step() {
+            let document = RetentionDocument(row: row)
+            let key = document.category + "\u{0}" + (document.docType ?? "\u{1}")
+            let rule: RetentionRule?
+            if let cached = rules[key] {
+                rule = cached
+            } else {
+                rule = schedule.rule(for: document)
+                rules[key] = rule
+            }
+            let evaluation = schedule.evaluate(
+                document, rule: rule, floor: floors[document.id], asOf: day, describe: false)
+            guard case .due(let due) = evaluation.verdict, let trigger = evaluation.triggerDate else { continue }
+            // One string per rule and period, shared by every item that has it.
+            let text = evaluation.ruleText
+            let shared = ruleTexts[text] ?? text
+            ruleTexts[text] = shared
+            items.append(
+                RetentionDueItem(
+                    reference: document.reference, category: document.category, year: document.year,
+                    docType: document.docType, rule: shared, triggerDate: trigger, dueDate: due,
+                    holds: document.holdKeys.flatMap { holds[$0] ?? [] }.sorted(), loans: loans[document.id] ?? []))
+        }
+        items.sort { a, b in a.dueDate != b.dueDate ? a.dueDate < b.dueDate : a.reference < b.reference }
+        return items
     }
 
     /// Why `reference` is or is not due at `asOf` (default today); unknown references are 66.

@@ -75,6 +75,8 @@ struct PermissionsTests {
         (.completenessSet, [.compliance]),
         (.completenessCheck, [.archivist, .compliance, .auditor, .approver]),
         (.export, [.archivist, .staff, .approver, .compliance]),
+        (.reportSummary, [.admin, .compliance, .auditor]),
+        (.reportAccess, [.admin, .auditor, .compliance]),
     ]
 
     @Test("Every (role, action) pair is decided as the intended matrix says")
