@@ -337,6 +337,20 @@ import Testing
         #expect(try Self.verify(sandbox, destination).status == 0)
     }
 
+    /// A kill inside `VACUUM INTO` leaves SQLite's rollback journal of the snapshot (the random-kill
+    /// rounds of CrashKeyAndBackupTests met it); the next run must take it for its own leftover.
+    @Test func aKillInsideTheCatalogueCopyLeavesNothingTheNextRunRefuses() throws {
+        let (sandbox, _, _) = try Self.vault()
+        let destination = sandbox.root + "/backup"
+        try FileManager.default.createDirectory(atPath: destination + "/blobs/tmp", withIntermediateDirectories: true)
+        for name in ["catalog.sqlite.new", "catalog.sqlite.new-journal"] {
+            #expect(FileManager.default.createFile(atPath: destination + "/" + name, contents: Data("half".utf8)))
+        }
+        try Self.backup(sandbox, destination)
+        #expect(!FileManager.default.fileExists(atPath: destination + "/catalog.sqlite.new-journal"))
+        #expect(try Self.verify(sandbox, destination).status == 0)
+    }
+
     @Test func aKilledRestoreNeverLeavesAHalfRestoredVault() throws {
         let (sandbox, references, contents) = try Self.vault(count: 1)
         let destination = sandbox.root + "/backup"

@@ -46,8 +46,10 @@ public enum Backup {
     /// The catalogue snapshot of a run that has not finished renaming.
     static let pendingCatalogueName = "catalog.sqlite.new"
     /// Names a run leaves only when it is interrupted; the next run repairs them.
+    /// `catalog.sqlite.new-journal` is SQLite's own: `VACUUM INTO` writes through a rollback journal.
     static let leftoverNames: Set<String> = [
-        pendingManifestName, pendingCatalogueName, "MANIFEST.new.tmp", "MANIFEST.tmp",
+        pendingManifestName, pendingCatalogueName, pendingCatalogueName + "-journal", "MANIFEST.new.tmp",
+        "MANIFEST.tmp",
     ]
 
     /// Backs the session's vault up into `destination`, copying only blobs it lacks.
@@ -88,6 +90,7 @@ public enum Backup {
             try FileSystem.makeDirectory(temporaryFolder)
             for leftover in BackupFiles.files(under: temporaryFolder) { unlink(temporaryFolder + "/" + leftover) }
             unlink(destination + "/" + pendingCatalogueName)
+            unlink(destination + "/" + pendingCatalogueName + "-journal")
         }
 
         // From the snapshot until the last blob is copied, purge may not delete a blob.
