@@ -46,6 +46,7 @@ public enum Backup {
     /// The catalogue snapshot of a run that has not finished renaming.
     static let pendingCatalogueName = "catalog.sqlite.new"
     /// Names a run leaves only when it is interrupted; the next run repairs them.
+    ///
     /// `catalog.sqlite.new-journal` is SQLite's own: `VACUUM INTO` writes through a rollback journal.
     static let leftoverNames: Set<String> = [
         pendingManifestName, pendingCatalogueName, pendingCatalogueName + "-journal", "MANIFEST.new.tmp",
