@@ -104,7 +104,7 @@ public enum BulkImport {
             }
         } catch {
             var note = AuditNote()
-            note.details = ["rows=\(plan.items.count)", "filed=\(references.count)"]
+            note.details = ["rows=\(plan.rows)", "filed=\(references.count)"]
             let mapped = Filing.map(error)
             session.recordFailure(action: .import, target: "", note: note, error: mapped)
             throw mapped
@@ -138,7 +138,7 @@ public enum BulkImport {
             "\(name): \(plan.problems.count) problem(s) on \(lines) line(s); nothing was filed; "
                 + "fix the manifest and import again")
         var note = AuditNote()
-        note.details = ["rows=\(plan.items.count)", "problems=\(plan.problems.count)"]
+        note.details = ["rows=\(plan.rows)", "problems=\(plan.problems.count)"]
         session.recordFailure(action: .import, target: "", note: note, error: error)
         return error
     }

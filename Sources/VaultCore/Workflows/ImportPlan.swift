@@ -24,8 +24,10 @@ public struct ImportItem: Sendable {
 
 /// What a manifest or folder asks to import, checked: the items and every problem found.
 public struct ImportPlan: Sendable {
-    /// Every row, in manifest order.
+    /// Every row that passed the checks, in manifest order.
     public let items: [ImportItem]
+    /// How many data rows the manifest (or files the folder) holds.
+    public let rows: Int
     /// Everything wrong with the manifest, by line; the import refuses to start unless empty.
     public let problems: [CSVProblem]
     /// The encoding the manifest was read in (nil for a folder import).
@@ -100,7 +102,8 @@ extension BulkImport {
         let (items, itemProblems) = try check(rows, base: folder.isEmpty ? "." : folder, session: session)
         problems += itemProblems
         return ImportPlan(
-            items: items, problems: problems.sorted { $0.line < $1.line }, encoding: decoded.encoding)
+            items: items, rows: records.count - 1, problems: problems.sorted { $0.line < $1.line },
+            encoding: decoded.encoding)
     }
 
     private static func planFolder(_ folder: String, metadata: DocumentMetadata, session: Session) throws
@@ -120,7 +123,7 @@ extension BulkImport {
             return (line: index + 1, path: name, metadata: item)
         }
         let (items, problems) = try check(rows, base: folder, session: session)
-        return ImportPlan(items: items, problems: problems, encoding: nil)
+        return ImportPlan(items: items, rows: names.count, problems: problems, encoding: nil)
     }
 
     /// Reads one data record into a path and metadata, or the problems that stop it.
