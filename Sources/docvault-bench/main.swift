@@ -79,6 +79,7 @@ case "rotate": try benchRotate()
 case "backup": try benchBackup()
 case "completeness": try benchCompleteness()
 case "export": try benchExport()
+case "import": try benchImport()
 default:
     print(
         "usage: docvault-bench [file-get|audit|retention|purge|verify|concurrent-file|rotate|backup|completeness|export] "

@@ -31,6 +31,10 @@ struct DemoCommandTests {
         #expect(has("qian approves her own batch: refused (exit 77)"))
         #expect(has("1 shredded (data key erased, blob deleted), register filed as J001-OT-"))
         #expect(has("wang: exit 66: J001-UW-2023-D10-0001 was destroyed by destruction batch 1 on "))
+        // A ledger with Chinese headers is imported, then recognised row by row when imported again.
+        #expect(has("line 2  J001-HR-2024-D5-0001  filed  contract-1.pdf"))
+        #expect(has("line 4  J001-HR-2024-D5-0003  filed  contract-3.pdf"))
+        #expect(has("import again: 0 filed, 3 skipped as already imported"))
         #expect(has("no customer name appears in the catalogue file"))
         #expect(has("docvault audit verify: intact"))
         #expect(!has("MISMATCH"))
