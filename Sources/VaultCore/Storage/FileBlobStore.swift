@@ -158,7 +158,9 @@ final class FileBlobWriter: BlobWriter {
     }
 
     func stage() throws {
-        guard descriptor != nil else { preconditionFailure("blob committed twice") }
+        guard let descriptor else { preconditionFailure("blob committed twice") }
+        // Start writing the rest back now, so the batch's one syncfs finds little left to write.
+        descriptor.startWriteback(offset: flushedUpTo, length: written - flushedUpTo)
         _ = try moveIntoPlace()
     }
 
