@@ -73,14 +73,16 @@ public enum BulkImport {
 
     /// Files every pending item of `plan`, batch by batch, and logs one `import` summary entry.
     ///
-    /// `plan` must have no problems. A failure stops the import after the last committed
+    /// A plan with problems is refused (see ``refuse(_:name:session:)``). A failure stops the import after the last committed
     /// batch, discards the blobs of the batch in hand and logs a `failed` entry; running
     /// the import again files the rest.
     public static func run(
         _ plan: ImportPlan, session: Session, limits: Limits = .standard,
         progress: ((ImportProgress) -> Void)? = nil
     ) throws -> ImportResult {
-        precondition(plan.problems.isEmpty, "an import with problems is refused, not run")
+        guard plan.problems.isEmpty else {
+            throw VaultError.dataError("the import plan has \(plan.problems.count) problem(s); nothing was filed")
+        }
         try session.authorize(.import)
         var references: [Int: String] = [:]
         let pending = plan.pending
