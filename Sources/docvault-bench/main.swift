@@ -80,6 +80,7 @@ case "backup": try benchBackup()
 case "completeness": try benchCompleteness()
 case "export": try benchExport()
 case "report": try benchReport()
+case "import": try benchImport()
 default:
     print(
         "usage: docvault-bench [file-get|audit|retention|purge|verify|concurrent-file|rotate|backup|completeness|export|"

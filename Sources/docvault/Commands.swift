@@ -3,7 +3,8 @@ import VaultCore
 
 /// Every subcommand, in the order `docvault help` lists them.
 let commands: [Command] = [
-    initCommand, fileCommand, getCommand, showCommand, listCommand, searchCommand, userAddCommand, userListCommand,
+    initCommand, fileCommand, importCommand,
+    getCommand, showCommand, listCommand, searchCommand, userAddCommand, userListCommand,
     userShowCommand, userRolesCommand, userDisableCommand, userEnableCommand, passwdCommand, recoverCommand,
     auditLogCommand, auditVerifyCommand, auditHeadCommand, borrowRequestCommand, borrowApproveCommand,
     borrowDenyCommand, borrowReturnCommand, borrowRenewCommand, borrowRevokeCommand, borrowListCommand,

@@ -127,6 +127,7 @@ let demoCommand = Command(
         try demoRetention(archivist: session, compliance: compliance, reference: references[1], step: step)
         try demoDestruction(
             archivist: session, compliance: compliance, approver: approver, step: step)
+        try demoImport(archivist: session, work: work, step: step)
         step("9. What a thief with only catalog.sqlite sees")
         let catalog = try Data(contentsOf: URL(fileURLWithPath: location.catalogPath))
         let walPath = location.catalogPath + "-wal"

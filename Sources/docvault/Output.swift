@@ -158,3 +158,45 @@ final class ProgressBar {
         Console.rawErr("\r\u{1B}[K")
     }
 }
+
+/// The bulk import's progress bar: documents, bytes, rate and time left, on a terminal only.
+final class ImportProgressBar {
+    private let enabled = Console.stderrIsTerminal
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    /// Redraws at most five times a second, and always at the end.
+    func update(_ progress: ImportProgress) {
+        guard enabled else { return }
+        let now = Date()
+        let done = progress.documents == progress.totalDocuments
+        guard done || now.timeIntervalSince(lastDraw) >= 0.2 else { return }
+        lastDraw = now
+        let elapsed = max(now.timeIntervalSince(start), 0.001)
+        let rate = Double(progress.bytes) / elapsed
+        let percent = min(100, progress.bytes * 100 / max(progress.totalBytes, 1))
+        let filled = percent * 20 / 100
+        let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: 20 - filled)
+        let left = rate > 0 ? Double(progress.totalBytes - progress.bytes) / rate : 0
+        Console.rawErr(
+            "\rimporting [\(bar)] \(progress.documents)/\(progress.totalDocuments)  "
+                + "\(Render.size(progress.bytes))/\(Render.size(progress.totalBytes))  "
+                + "\(Render.size(Int(rate)))/s  \(Self.duration(left)) left\u{1B}[K")
+        drawn = true
+    }
+
+    /// Clears the bar's line.
+    func finish() {
+        guard enabled, drawn else { return }
+        Console.rawErr("\r\u{1B}[K")
+    }
+
+    /// `1:05` or `1:02:03`.
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
+        return hours > 0
+            ? String(format: "%d:%02d:%02d", hours, minutes, secs) : String(format: "%d:%02d", minutes, secs)
+    }
+}

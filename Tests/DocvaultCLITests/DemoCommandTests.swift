@@ -31,10 +31,14 @@ struct DemoCommandTests {
         #expect(has("qian approves her own batch: refused (exit 77)"))
         #expect(has("1 shredded (data key erased, blob deleted), register filed as J001-OT-"))
         #expect(has("wang: exit 66: J001-UW-2023-D10-0001 was destroyed by destruction batch 1 on "))
+        // A ledger with Chinese headers is imported, then recognised row by row when imported again.
+        #expect(has("line 2  J001-HR-2024-D5-0001  filed  contract-1.pdf"))
+        #expect(has("line 4  J001-HR-2024-D5-0003  filed  contract-3.pdf"))
+        #expect(has("import again: 0 filed, 3 skipped as already imported"))
         #expect(has("no customer name appears in the catalogue file"))
         #expect(has("docvault audit verify: intact"))
         // The reports: the page goes to the scratch folder, never the vault; the access report shows refusals.
-        #expect(has("7 active documents in 4 categories; 0 requested, 0 active, 0 overdue loans; wrote "))
+        #expect(has("10 active documents in 5 categories; 0 requested, 0 active, 0 overdue loans; wrote "))
         #expect(has("wang get denied output=file; refused=no-loan"))
         #expect(has("CL: 4 ok, 2 denied, 0 failed"))
         let vaultFiles = (try? FileManager.default.subpathsOfDirectory(atPath: sandbox.work + "/vault")) ?? []

@@ -4,7 +4,7 @@ import Testing
 /// Help texts, unknown commands and options, and an empty command line.
 @Suite struct HelpAndUsageTests {
     static let subcommands = [
-        "init", "file", "get", "show", "list", "search", "user add", "user list", "user show", "user roles",
+        "init", "file", "import", "get", "show", "list", "search", "user add", "user list", "user show", "user roles",
         "user disable", "user enable", "passwd", "recover", "audit log", "audit verify", "audit head", "borrow request",
         "borrow approve", "borrow deny", "borrow return", "borrow renew", "borrow revoke", "borrow list", "borrow show",
         "borrow settings", "hold place", "hold release", "hold list", "hold show",

@@ -12,7 +12,8 @@ import Testing
 
     /// One command line and the roles that may run it; the placeholders are filled in per run.
     ///
-    /// `{ref}` is the filed document, `{input}` a new file, `{role}` the acting role. `{lent-ref}` is
+    /// `{ref}` is the filed document, `{input}` a new file, `{manifest}` a ledger of one row filing it,
+    /// `{role}` the acting role. `{lent-ref}` is
     /// the document after it was lent to the acting role (when the role may borrow); `{export-lent-ref}` the
     /// same through an export loan. `{loan}` is a
     /// fresh request by the `staff` user (not the actor's own, except for staff). `{own-loan}` is a
@@ -44,6 +45,7 @@ import Testing
     static let table: [Row] = [
         Row(
             command: ["file", "{input}", "--category", "CL", "--year", "2024"], action: "file", allowed: ["archivist"]),
+        Row(command: ["import", "{manifest}"], action: "import", allowed: ["archivist"]),
         Row(command: ["get", "{lent-ref}", "-o", "-"], action: "get", allowed: documentReaders),
         Row(command: ["show", "{ref}"], action: "show", allowed: documentReaders.union(["auditor"])),
         Row(command: ["list"], action: "list", allowed: documentReaders.union(["auditor"])),
@@ -222,6 +224,10 @@ import Testing
             switch word {
             case "{due}":
                 _ = try due()
+            case "{manifest}":
+                filled.append(
+                    try sandbox.input("ledger-\(role).csv", text: "path,category,year,title\n\(input),CL,2024,matrix\n")
+                )
             case "{batch}":
                 filled.append(try batch([]))
             case "{batch-ref}":

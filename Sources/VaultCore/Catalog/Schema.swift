@@ -4,7 +4,9 @@
 public enum CatalogSchema {
     /// The migrations, in order; never edit a released one, add a new one.
     public static let migrator = Migrator(
-        migrations: [version1, version2, version3, version4, version5, version6, version7, version8, version9])
+        migrations: [
+            version1, version2, version3, version4, version5, version6, version7, version8, version9, version10,
+        ])
 
     static let version1 = """
         CREATE TABLE vault_meta (
@@ -357,5 +359,17 @@ public enum CatalogSchema {
     /// Version 9: loans get a kind; `read` lets the borrower get the documents, `export` also lets them export a transfer package.
     static let version9 = """
         ALTER TABLE loans ADD COLUMN kind TEXT NOT NULL DEFAULT 'read' CHECK (kind IN ('read', 'export'));
+        """
+
+    /// Version 10: what bulk import filed, by a keyed identity of each ledger row, so a re-run skips it.
+    ///
+    /// `row_key` is HMAC-SHA-256 under the blind-index key of the row's normalised fields
+    /// (FileFormat.md, "Import records"); it reveals nothing of the row without that key.
+    static let version10 = """
+        CREATE TABLE import_rows (
+            row_key BLOB PRIMARY KEY CHECK (length(row_key) = 32),
+            reference TEXT NOT NULL UNIQUE REFERENCES documents(reference),
+            imported_at TEXT NOT NULL
+        ) WITHOUT ROWID;
         """
 }

@@ -16,6 +16,8 @@ public protocol BlobWriter: AnyObject {
     func write(_ bytes: UnsafeRawBufferPointer) throws
     /// Makes the blob durable under its final name.
     func commit() throws
+    /// Moves the blob under its final name without making it durable; the caller syncs the store after a batch.
+    func stage() throws
     /// Deletes the temporary file (or the committed blob when the catalogue commit failed).
     func discard()
 }

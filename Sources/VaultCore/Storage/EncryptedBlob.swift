@@ -86,15 +86,26 @@ public enum EncryptedBlob {
             UnsafeMutableRawBufferPointer.allocate(byteCount: ioBufferSize, alignment: 16),
             UnsafeMutableRawBufferPointer.allocate(byteCount: ioBufferSize, alignment: 16),
         ]
+        // Only the bytes that held plaintext are wiped (all of them after a failed read): zeroing
+        // both whole buffers faulted in 2 MiB for every 100 KiB scan, a third of a bulk import's time.
+        var held = [0, 0]
+        var readFailed = false
         defer {
-            for buffer in buffers {
-                buffer.initializeMemory(as: UInt8.self, repeating: 0)
+            for (buffer, count) in zip(buffers, held) {
+                UnsafeMutableRawBufferPointer(rebasing: buffer[0..<(readFailed ? buffer.count : count)])
+                    .initializeMemory(as: UInt8.self, repeating: 0)
                 buffer.deallocate()
             }
         }
         var counts = [0, 0]
         func readAndHash(_ slot: Int) throws {
-            counts[slot] = try source.readFully(into: buffers[slot])
+            do {
+                counts[slot] = try source.readFully(into: buffers[slot])
+            } catch {
+                readFailed = true
+                throw error
+            }
+            held[slot] = max(held[slot], counts[slot])
             try hasher.update(UnsafeRawBufferPointer(rebasing: buffers[slot][0..<counts[slot]]))
         }
         try readAndHash(0)

@@ -122,6 +122,28 @@ public enum FileSystem {
         guard fsync(fd) == 0 else { throw POSIXFailure(operation: "fsync", path: path, code: errno) }
     }
 
+    /// Flushes everything written to the file system that holds `path` (a folder) to stable storage.
+    ///
+    /// Uses `syncfs(2)`, looked up at run time because Glibc's Swift module does not declare it;
+    /// where it is missing, `sync(2)` and an fsync of `path` do the same for every file system.
+    public static func syncFileSystem(containing path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw POSIXFailure(operation: "open", path: path, code: errno) }
+        defer { close(fd) }
+        if let syncfs = syncfsFunction {
+            guard syncfs(fd) == 0 else { throw POSIXFailure(operation: "syncfs", path: path, code: errno) }
+            return
+        }
+        sync()
+        guard fsync(fd) == 0 else { throw POSIXFailure(operation: "fsync", path: path, code: errno) }
+    }
+
+    /// The C library's `syncfs`, or nil where it has none.
+    private static let syncfsFunction: (@convention(c) (Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+    }()
+
     /// Atomically renames `source` to `destination`, refusing to replace an existing file.
     public static func renameNoReplace(_ source: String, _ destination: String) throws {
         // link + unlink gives "fail if destination exists" semantics on every POSIX file system.

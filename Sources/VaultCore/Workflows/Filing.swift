@@ -4,13 +4,11 @@ import Foundation
     import Glibc
 #endif
 
-/// What an archivist asks to file: one or more files and the metadata they share.
-public struct FilingRequest: Sendable {
-    /// Files to file, in order.
-    public var paths: [String]
+/// The metadata one document is filed with: where it belongs and what describes it.
+public struct DocumentMetadata: Sendable, Equatable {
     /// Category code (UW, CL, CU, FI, HR, OT).
     public var category: String
-    /// The year the documents belong to.
+    /// The year the document belongs to.
     public var year: Int
     /// Document type such as `claim-form`.
     public var docType: String?
@@ -31,11 +29,49 @@ public struct FilingRequest: Sendable {
     /// Free-text notes (sealed).
     public var notes: String?
 
+    /// Metadata for a document of `category` and `year`, nothing else set.
+    public init(category: String, year: Int) {
+        self.category = category
+        self.year = year
+    }
+
+    /// Checks category, year and date; returns the category or throws a usage error saying what to fix.
+    public func validated() throws -> Category {
+        guard let category = Category.named(category) else {
+            throw VaultError.usage(
+                "unknown category '\(self.category)'; use one of \(Category.defaults.map(\.code).joined(separator: ", "))"
+            )
+        }
+        guard (1900...2100).contains(year) else {
+            throw VaultError.usage("year \(year) is outside 1900-2100")
+        }
+        if let date = docDate, !Timestamp.isValidDate(date) {
+            throw VaultError.usage("date '\(date)' is not a valid date; write it as YYYY-MM-DD")
+        }
+        return category
+    }
+}
+
+/// What an archivist asks to file: one or more files and the metadata they share.
+///
+/// Reads and writes forward to ``metadata`` (`request.docType`, `request.title`, …).
+@dynamicMemberLookup
+public struct FilingRequest: Sendable {
+    /// Files to file, in order.
+    public var paths: [String]
+    /// What every one of the files is filed with.
+    public var metadata: DocumentMetadata
+
     /// Creates a request for `paths` in `category` and `year`.
     public init(paths: [String], category: String, year: Int) {
         self.paths = paths
-        self.category = category
-        self.year = year
+        self.metadata = DocumentMetadata(category: category, year: year)
+    }
+
+    /// A metadata field of the request.
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<DocumentMetadata, T>) -> T {
+        get { metadata[keyPath: keyPath] }
+        set { metadata[keyPath: keyPath] = newValue }
     }
 }
 
@@ -86,92 +122,24 @@ public enum Filing {
         inSameTransaction: (([FiledDocument]) throws -> Void)? = nil
     ) throws -> [FiledDocument] {
         guard !request.paths.isEmpty else { throw VaultError.usage("file needs at least one PATH") }
-        guard let category = Category.named(request.category) else {
-            throw VaultError.usage(
-                "unknown category '\(request.category)'; use one of \(Category.defaults.map(\.code).joined(separator: ", "))"
-            )
-        }
-        guard (1900...2100).contains(request.year) else {
-            throw VaultError.usage("year \(request.year) is outside 1900-2100")
-        }
-        if let date = request.docDate, !Timestamp.isValidDate(date) {
-            throw VaultError.usage("date '\(date)' is not a valid date; write it as YYYY-MM-DD")
-        }
+        _ = try request.metadata.validated()
         let sources = try request.paths.map(openSource)
-        let retention = category.retentionCode(forType: request.docType)
-        let binding = session.vault.meta.vaultID
         var writers: [BlobWriter] = []
-        var pending: [(row: NewDocumentRow, sha: [UInt8], path: String, dataKey: SecretBytes)] = []
+        var pending: [PendingDocument] = []
         // Held from the first blob until the rows commit, so `verify --repair` never takes these for orphans.
         let lock = try BlobStoreLock.acquire(vault: session.vault.location.vault, .shared, purpose: "filing")
         defer { lock.release() }
         do {
             let now = Timestamp.format(session.now())
             for (index, source) in sources.enumerated() {
-                let path = request.paths[index]
-                let uid = try SecureRandom.bytes(count: 16)
-                let blobID = try FileBlobStore.newID()
-                let dataKey = try SecretBytes.random(count: 32)
-                let writer = try session.vault.blobs.makeWriter(blobID: blobID)
-                writers.append(writer)
-                let result = try EncryptedBlob.encrypt(
-                    from: source, dataKey: dataKey,
-                    binding: BlobBinding(vaultID: binding, documentUID: uid, version: 1), to: writer,
-                    progress: progress.map { report in { report(index, $0) } })
-                try writer.commit()
+                let document = try encrypt(
+                    source, path: request.paths[index], metadata: request.metadata, session: session, filedAt: now,
+                    durable: true, writers: &writers, progress: progress.map { report in { report(index, $0) } })
                 FaultPoint.reach("file.blob-written")
-                let keys = session.keys
-                let wrap = try keys.wrapDataKey(dataKey, documentUID: uid, version: 1)
-                let fileName = (path as NSString).lastPathComponent
-                let row = NewDocumentRow(
-                    uid: uid, reference: "", category: category.code, year: request.year, itemNo: 0,
-                    retentionCode: retention.rawValue, docType: request.docType, docDate: request.docDate,
-                    filedAt: now, filedBy: session.actor.name, policyNo: request.policyNo, claimNo: request.claimNo,
-                    contractNo: request.contractNo, size: result.size, mediaType: MediaType.guess(fileName: fileName),
-                    blobID: blobID,
-                    wrappedDataKey: wrap.wrapped, keyEpoch: wrap.epoch,
-                    titleSealed: try keys.seal(request.title ?? fileName, field: "title", documentUID: uid),
-                    customerNameSealed: try keys.seal(request.customerName, field: "customer_name", documentUID: uid),
-                    customerIDSealed: try keys.seal(request.customerID, field: "customer_id", documentUID: uid),
-                    fileNameSealed: try keys.seal(fileName, field: "file_name", documentUID: uid),
-                    notesSealed: try keys.seal(request.notes, field: "notes", documentUID: uid),
-                    sha256Sealed: try keys.seal(bytes: result.sha256, field: "sha256", documentUID: uid),
-                    customerNameIndex: try keys.blindIndex(request.customerName, field: "customer_name"),
-                    customerIDIndex: try keys.blindIndex(request.customerID, field: "customer_id"))
-                pending.append((row, result.sha256, path, dataKey))
+                pending.append(document)
             }
-            let db = session.database
-            return try db.writeTransaction {
-                var filed: [FiledDocument] = []
-                let required = try Completeness.requiredFields(db, category: category.code)
-                // A rotation may have started since the session opened: wrap under the epoch current now.
-                let current = try VaultKeyTable.epochs(db, purpose: KeyRing.dataKeyWrapPurpose).last?.epoch
-                if let current, current != session.keys.currentEpoch { try session.refreshEpochs() }
-                for entry in pending {
-                    var row = entry.row
-                    if row.keyEpoch != session.keys.currentEpoch {
-                        let wrap = try session.keys.wrapDataKey(entry.dataKey, documentUID: row.uid, version: 1)
-                        row.wrappedDataKey = wrap.wrapped
-                        row.keyEpoch = wrap.epoch
-                    }
-                    row.itemNo = try DocumentTable.nextItemNumber(db, category: row.category, year: row.year)
-                    row.reference =
-                        ReferenceNumber(
-                            fonds: session.vault.meta.fonds, category: row.category, year: row.year,
-                            retention: retention, item: row.itemNo
-                        ).description
-                    // Earlier rows of this batch are already inserted in this transaction, so this finds them too.
-                    let same = try sameContent(db, session: session, size: row.size, sha256: entry.sha)
-                    try DocumentTable.insert(db, row)
-                    var note = AuditNote()
-                    note.details = ["size=\(row.size)", "type=\(row.docType ?? "")"]
-                    try session.appendAudit(
-                        action: Action.file.rawValue, target: row.reference, outcome: .ok, note: note)
-                    var document = FiledDocument(
-                        reference: row.reference, sourcePath: entry.path, size: row.size, sameContentAs: same)
-                    document.warnings = Completeness.filingWarnings(row, required: required)
-                    filed.append(document)
-                }
+            return try session.database.writeTransaction {
+                let filed = try catalogue(pending, session: session, checkSameContent: true)
                 try inSameTransaction?(filed)
                 FaultPoint.reach("file.before-commit")
                 return filed
@@ -180,6 +148,103 @@ public enum Filing {
             for writer in writers { writer.discard() }
             throw error
         }
+    }
+
+    /// A document encrypted into its blob and ready to be catalogued: its row without reference or item number.
+    struct PendingDocument {
+        var row: NewDocumentRow
+        let sha256: [UInt8]
+        let path: String
+        let dataKey: SecretBytes
+        let retention: RetentionCode
+    }
+
+    /// Encrypts `source` into a new blob and builds its row from `metadata`; the one place a row is built.
+    ///
+    /// `metadata` must have passed ``DocumentMetadata/validated()``. With `durable` the blob is
+    /// fsynced and renamed into place (``BlobWriter/commit()``); without, it is only renamed
+    /// (``BlobWriter/stage()``) and the caller makes the whole batch durable with one
+    /// ``FileBlobStore/syncStore()`` before its rows commit. The writer is appended to `writers`
+    /// before any byte is written, so the caller can discard it whatever fails.
+    static func encrypt(
+        _ source: FileDescriptor, path: String, metadata: DocumentMetadata, session: Session, filedAt: String,
+        durable: Bool, writers: inout [BlobWriter], progress: ((Int) -> Void)?
+    ) throws -> PendingDocument {
+        let category = try metadata.validated()
+        let retention = category.retentionCode(forType: metadata.docType)
+        let uid = try SecureRandom.bytes(count: 16)
+        let blobID = try FileBlobStore.newID()
+        let dataKey = try SecretBytes.random(count: 32)
+        let writer = try session.vault.blobs.makeWriter(blobID: blobID)
+        writers.append(writer)
+        let result = try EncryptedBlob.encrypt(
+            from: source, dataKey: dataKey,
+            binding: BlobBinding(vaultID: session.vault.meta.vaultID, documentUID: uid, version: 1), to: writer,
+            progress: progress)
+        if durable { try writer.commit() } else { try writer.stage() }
+        let keys = session.keys
+        let wrap = try keys.wrapDataKey(dataKey, documentUID: uid, version: 1)
+        let fileName = (path as NSString).lastPathComponent
+        let row = NewDocumentRow(
+            uid: uid, reference: "", category: category.code, year: metadata.year, itemNo: 0,
+            retentionCode: retention.rawValue, docType: metadata.docType, docDate: metadata.docDate,
+            filedAt: filedAt, filedBy: session.actor.name, policyNo: metadata.policyNo, claimNo: metadata.claimNo,
+            contractNo: metadata.contractNo, size: result.size, mediaType: MediaType.guess(fileName: fileName),
+            blobID: blobID,
+            wrappedDataKey: wrap.wrapped, keyEpoch: wrap.epoch,
+            titleSealed: try keys.seal(metadata.title ?? fileName, field: "title", documentUID: uid),
+            customerNameSealed: try keys.seal(metadata.customerName, field: "customer_name", documentUID: uid),
+            customerIDSealed: try keys.seal(metadata.customerID, field: "customer_id", documentUID: uid),
+            fileNameSealed: try keys.seal(fileName, field: "file_name", documentUID: uid),
+            notesSealed: try keys.seal(metadata.notes, field: "notes", documentUID: uid),
+            sha256Sealed: try keys.seal(bytes: result.sha256, field: "sha256", documentUID: uid),
+            customerNameIndex: try keys.blindIndex(metadata.customerName, field: "customer_name"),
+            customerIDIndex: try keys.blindIndex(metadata.customerID, field: "customer_id"))
+        return PendingDocument(row: row, sha256: result.sha256, path: path, dataKey: dataKey, retention: retention)
+    }
+
+    /// Assigns references and inserts `pending` with one `file` audit entry each; call inside a write transaction.
+    ///
+    /// `checkSameContent` looks for earlier documents with the same content (a warning), which
+    /// reads every active row of the same size; bulk import leaves it off.
+    static func catalogue(_ pending: [PendingDocument], session: Session, checkSameContent: Bool) throws
+        -> [FiledDocument]
+    {
+        let db = session.database
+        var filed: [FiledDocument] = []
+        var required: [String: [RequiredField]] = [:]
+        // A rotation may have started since the session opened: wrap under the epoch current now.
+        let current = try VaultKeyTable.epochs(db, purpose: KeyRing.dataKeyWrapPurpose).last?.epoch
+        if let current, current != session.keys.currentEpoch { try session.refreshEpochs() }
+        for entry in pending {
+            var row = entry.row
+            if row.keyEpoch != session.keys.currentEpoch {
+                let wrap = try session.keys.wrapDataKey(entry.dataKey, documentUID: row.uid, version: 1)
+                row.wrappedDataKey = wrap.wrapped
+                row.keyEpoch = wrap.epoch
+            }
+            row.itemNo = try DocumentTable.nextItemNumber(db, category: row.category, year: row.year)
+            row.reference =
+                ReferenceNumber(
+                    fonds: session.vault.meta.fonds, category: row.category, year: row.year,
+                    retention: entry.retention, item: row.itemNo
+                ).description
+            // Earlier rows of this batch are already inserted in this transaction, so this finds them too.
+            let same =
+                checkSameContent ? try sameContent(db, session: session, size: row.size, sha256: entry.sha256) : []
+            try DocumentTable.insert(db, row)
+            var note = AuditNote()
+            note.details = ["size=\(row.size)", "type=\(row.docType ?? "")"]
+            try session.appendAudit(action: Action.file.rawValue, target: row.reference, outcome: .ok, note: note)
+            var document = FiledDocument(
+                reference: row.reference, sourcePath: entry.path, size: row.size, sameContentAs: same)
+            if required[row.category] == nil {
+                required[row.category] = try Completeness.requiredFields(db, category: row.category)
+            }
+            document.warnings = Completeness.filingWarnings(row, required: required[row.category] ?? [])
+            filed.append(document)
+        }
+        return filed
     }
 
     /// References of catalogued documents whose sealed SHA-256 equals `sha256`.

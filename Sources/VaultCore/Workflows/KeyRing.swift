@@ -232,6 +232,16 @@ final class KeyRing {
             .sha256, key: blindIndex,
             message: KeyLabels.blindIndexMessage(field: field, normalizedValue: normalized))
     }
+
+    /// The keyed identity of an import manifest row: HMAC-SHA-256 under the blind-index key.
+    ///
+    /// `canonical` is the row's normalised fields (``ImportRowIdentity``); the result reveals
+    /// nothing of them without the key.
+    func importRowKey(_ canonical: String) throws -> [UInt8] {
+        try HMAC.authenticate(
+            .sha256, key: blindIndex,
+            message: KeyLabels.blindIndexMessage(field: "import_row", normalizedValue: canonical))
+    }
 }
 
 /// How values are normalised before blind indexing, so look-ups match what a person means.

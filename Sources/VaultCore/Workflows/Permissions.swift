@@ -31,6 +31,7 @@ public enum Role: String, CaseIterable, Sendable, Codable {
 /// Everything a person can ask docvault to do; each is one row of the permission table.
 public enum Action: String, CaseIterable, Sendable {
     case file
+    case `import`
     case get
     case show
     case list
@@ -102,6 +103,8 @@ public enum Permissions {
     /// Which roles may take each action.
     public static let table: [Action: Set<Role>] = [
         .file: [.archivist],
+        // Importing is filing in bulk: the same roles.
+        .import: [.archivist],
         .get: [.archivist, .staff, .approver, .compliance],
         .show: [.archivist, .staff, .approver, .compliance, .auditor],
         .list: [.archivist, .staff, .approver, .compliance, .auditor],

@@ -99,6 +99,14 @@ struct SchemaMigrationTests {
         #expect(try names(database, "index", of: "customer_changes").contains("customer_changes_by_customer"))
         // Version 8: the default completeness rules, the same as a new vault's.
         #expect(try completenessRules(database) == defaultCompletenessRules)
+        // Version 10: the import records, empty, keyed by a 32-byte row identity.
+        #expect(try names(database, "table").contains("import_rows"))
+        #expect(try database.queryOne("SELECT COUNT(*) AS n FROM import_rows")?.int("n") == 0)
+        #expect(throws: DatabaseError.self) {
+            try database.run(
+                "INSERT INTO import_rows (row_key, reference, imported_at) VALUES (x'00', 'J001-CL-2024-D10-0001', 't')"
+            )
+        }
     }
 
     /// The completeness rules as `category requirement name` lines, sorted.

@@ -17,6 +17,7 @@ struct PermissionsTests {
     /// the register (non-readers see only their own loans), and compliance or admins set the loan periods.
     private static let expected: [(Action, Set<Role>)] = [
         (.file, [.archivist]),
+        (.import, [.archivist]),
         (.get, [.archivist, .staff, .approver, .compliance]),
         (.show, [.archivist, .staff, .approver, .compliance, .auditor]),
         (.list, [.archivist, .staff, .approver, .compliance, .auditor]),

@@ -1,0 +1,202 @@
+import Foundation
+
+/// How far a bulk import has got, for a progress bar.
+public struct ImportProgress: Sendable {
+    /// Documents filed so far by this run.
+    public var documents = 0
+    /// Documents this run files in all.
+    public var totalDocuments = 0
+    /// Plaintext bytes encrypted so far.
+    public var bytes = 0
+    /// Plaintext bytes this run files in all.
+    public var totalBytes = 0
+}
+
+/// What became of one manifest row.
+public struct ImportedRow: Sendable, Equatable {
+    /// Whether this run filed it or an earlier run had.
+    public enum Status: String, Sendable {
+        /// Filed by this run.
+        case filed
+        /// Filed by an earlier run; skipped.
+        case skipped
+    }
+
+    /// The manifest line.
+    public let line: Int
+    /// The path as the manifest wrote it.
+    public let path: String
+    /// Its reference number.
+    public let reference: String
+    /// Filed now or before.
+    public let status: Status
+}
+
+/// The result of a bulk import.
+public struct ImportResult: Sendable {
+    /// Every row, in manifest order, with its reference.
+    public let rows: [ImportedRow]
+    /// Plaintext bytes filed by this run.
+    public let bytes: Int
+
+    /// Rows filed by this run.
+    public var filed: Int { rows.filter { $0.status == .filed }.count }
+    /// Rows an earlier run had filed.
+    public var skipped: Int { rows.filter { $0.status == .skipped }.count }
+}
+
+/// Bulk import: many documents with per-row metadata, filed in batches that each commit once.
+///
+/// A batch (at most ``Limits/documents`` documents or ``Limits/bytes`` bytes) is encrypted
+/// into staged blobs, made durable with one `syncfs(2)`, then catalogued in one `BEGIN
+/// IMMEDIATE` transaction that inserts its rows, one `file` audit entry each and one
+/// `import_rows` record each (schema 10). The blob-store lock is held shared from the
+/// batch's first blob until its commit. A run killed between batches keeps every committed
+/// batch; the next run recognises those rows by their keyed identity and skips them.
+public enum BulkImport {
+    /// How large one batch may grow.
+    public struct Limits: Sendable {
+        /// Documents per batch.
+        public var documents: Int
+        /// Plaintext bytes per batch (a larger single file is a batch of its own).
+        public var bytes: Int
+
+        /// 64 documents or 64 MiB, whichever comes first.
+        public static let standard = Limits(documents: 64, bytes: 64 << 20)
+
+        /// Limits of `documents` documents and `bytes` bytes per batch.
+        public init(documents: Int, bytes: Int) {
+            self.documents = max(1, documents)
+            self.bytes = max(1, bytes)
+        }
+    }
+
+    /// Files every pending item of `plan`, batch by batch, and logs one `import` summary entry.
+    ///
+    /// A plan with problems is refused (see ``refuse(_:name:session:)``). A failure stops the import after the last committed
+    /// batch, discards the blobs of the batch in hand and logs a `failed` entry; running
+    /// the import again files the rest.
+    public static func run(
+        _ plan: ImportPlan, session: Session, limits: Limits = .standard,
+        progress: ((ImportProgress) -> Void)? = nil
+    ) throws -> ImportResult {
+        guard plan.problems.isEmpty else {
+            throw VaultError.dataError("the import plan has \(plan.problems.count) problem(s); nothing was filed")
+        }
+        try session.authorize(.import)
+        var references: [Int: String] = [:]
+        let pending = plan.pending
+        var state = ImportProgress(
+            documents: 0, totalDocuments: pending.count, bytes: 0, totalBytes: pending.reduce(0) { $0 + $1.size })
+        do {
+            var start = 0
+            while start < pending.count {
+                var end = start
+                var batchBytes = 0
+                while end < pending.count && end - start < limits.documents
+                    && (end == start || batchBytes + pending[end].size <= limits.bytes)
+                {
+                    batchBytes += pending[end].size
+                    end += 1
+                }
+                let filed = try fileBatch(
+                    Array(pending[start..<end]), session: session, state: &state, progress: progress)
+                for (index, reference) in filed { references[index] = reference }
+                start = end
+            }
+        } catch {
+            var note = AuditNote()
+            note.details = ["rows=\(plan.rows)", "filed=\(references.count)"]
+            let mapped = Filing.map(error)
+            session.recordFailure(action: .import, target: "", note: note, error: mapped)
+            throw mapped
+        }
+        let rows = plan.items.map { item in
+            if let earlier = item.importedAs {
+                return ImportedRow(line: item.line, path: item.path, reference: earlier, status: .skipped)
+            }
+            if let now = references[item.line] {
+                return ImportedRow(line: item.line, path: item.path, reference: now, status: .filed)
+            }
+            // Another import filed this row while this one ran: it was skipped inside the batch.
+            return ImportedRow(line: item.line, path: item.path, reference: "", status: .skipped)
+        }
+        var note = AuditNote()
+        note.details = [
+            "rows=\(rows.count)", "filed=\(rows.filter { $0.status == .filed }.count)",
+            "skipped=\(rows.filter { $0.status == .skipped }.count)", "bytes=\(state.bytes)",
+        ]
+        try session.perform(.import, note: note) { _ in }
+        return ImportResult(rows: rows, bytes: state.bytes)
+    }
+
+    /// Logs a refused plan as one `failed` `import` entry and returns the one-line error that ends the command.
+    ///
+    /// The caller prints `plan.problems` (one line each) before this summary. Nothing is filed.
+    public static func refuse(_ plan: ImportPlan, name: String, session: Session) -> VaultError {
+        let lines = Set(plan.problems.map(\.line)).count
+        let error = VaultError(
+            .dataError,
+            "\(name): \(plan.problems.count) problem(s) on \(lines) line(s); nothing was filed; "
+                + "fix the manifest and import again")
+        var note = AuditNote()
+        note.details = ["rows=\(plan.rows)", "problems=\(plan.problems.count)"]
+        session.recordFailure(action: .import, target: "", note: note, error: error)
+        return error
+    }
+
+    /// Encrypts, syncs and catalogues one batch; returns the references filed, by manifest line.
+    private static func fileBatch(
+        _ batch: [ImportItem], session: Session, state: inout ImportProgress,
+        progress: ((ImportProgress) -> Void)?
+    ) throws -> [(Int, String)] {
+        var writers: [BlobWriter] = []
+        let lock = try BlobStoreLock.acquire(vault: session.vault.location.vault, .shared, purpose: "import")
+        defer { lock.release() }
+        do {
+            let now = Timestamp.format(session.now())
+            var pending: [Filing.PendingDocument] = []
+            for item in batch {
+                let source = try Filing.openSource(item.source)
+                let before = state.bytes
+                var current = state
+                let document = try Filing.encrypt(
+                    source, path: item.path, metadata: item.metadata, session: session, filedAt: now, durable: false,
+                    writers: &writers,
+                    progress: progress.map { report in
+                        { done in
+                            current.bytes = before + done
+                            report(current)
+                        }
+                    })
+                state.bytes = before + document.row.size
+                pending.append(document)
+            }
+            try session.vault.blobs.syncStore()
+            let db = session.database
+            let result = try db.writeTransaction {
+                // A second import of the same ledger may have committed some of these rows meanwhile.
+                var fresh: [(item: ImportItem, document: Filing.PendingDocument)] = []
+                for (item, document) in zip(batch, pending)
+                where try ImportRowTable.reference(db, key: item.identity) == nil {
+                    fresh.append((item, document))
+                }
+                let filed = try Filing.catalogue(fresh.map(\.document), session: session, checkSameContent: false)
+                for (entry, document) in zip(fresh, filed) {
+                    try ImportRowTable.insert(db, key: entry.item.identity, reference: document.reference, at: now)
+                }
+                FaultPoint.reach("import.before-commit")
+                return zip(fresh, filed).map { ($0.0.item.line, $0.1.reference) }
+            }
+            let kept = Set(result.map(\.0))
+            for (item, writer) in zip(batch, writers) where !kept.contains(item.line) { writer.discard() }
+            state.documents += batch.count
+            progress?(state)
+            FaultPoint.reach("import.batch-committed")
+            return result
+        } catch {
+            for writer in writers { writer.discard() }
+            throw error
+        }
+    }
+}
