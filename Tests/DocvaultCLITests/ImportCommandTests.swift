@@ -70,6 +70,11 @@ import Testing
             sandbox.vault + "/catalog.sqlite",
             "SELECT MIN(item_no), MAX(item_no), COUNT(DISTINCT item_no) FROM documents;")
         #expect(items == [["1", "1000", "1000"]])
+        // Each batch of 64 shares one random blob folder: 1,000 documents make 16 folders (15 if two
+        // batches drew the same one), not about 1,000.
+        let folders = try Catalogue.rows(
+            sandbox.vault + "/catalog.sqlite", "SELECT COUNT(DISTINCT substr(blob_id, 1, 4)) FROM documents;")
+        #expect(["15", "16"].contains(folders?.first?.first ?? ""), "\(String(describing: folders))")
         // Rows are filed in ledger order, so line N+1 (row N) is item N; its Chinese fields round-trip.
         for index in [1, 500, 1_000] {
             let reference = "J001-CL-2024-D10-" + String(format: "%04d", index)

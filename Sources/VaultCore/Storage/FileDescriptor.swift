@@ -153,6 +153,22 @@ public enum FileSystem {
         unlink(source)
     }
 
+    /// Creates the blob folder `path` (and its parents) with mode 0700; returns whether it was created.
+    ///
+    /// Plain `mkdir(2)` first: FileManager's `createDirectory` added a `stat`, a `chmod` and
+    /// intermediate checks to every blob, and import files thousands of them.
+    public static func makeBlobFolder(_ path: String) throws -> Bool {
+        if mkdir(path, 0o700) == 0 { return true }
+        switch errno {
+        case EEXIST: return false
+        case ENOENT:
+            _ = try makeBlobFolder((path as NSString).deletingLastPathComponent)
+            if mkdir(path, 0o700) == 0 || errno == EEXIST { return true }
+            throw POSIXFailure(operation: "mkdir", path: path, code: errno)
+        default: throw POSIXFailure(operation: "mkdir", path: path, code: errno)
+        }
+    }
+
     /// Creates `path` and its parents with `mode` if absent.
     public static func makeDirectory(_ path: String, mode: Int = 0o700) throws {
         try FileManager.default.createDirectory(

@@ -155,6 +155,8 @@ public enum BulkImport {
         defer { lock.release() }
         do {
             let now = Timestamp.format(session.now())
+            // One blob folder per batch: one mkdir instead of one per document.
+            let folder = try SecureRandom.bytes(count: 2)
             var pending: [Filing.PendingDocument] = []
             for item in batch {
                 let source = try Filing.openSource(item.source)
@@ -162,7 +164,7 @@ public enum BulkImport {
                 var current = state
                 let document = try Filing.encrypt(
                     source, path: item.path, metadata: item.metadata, session: session, filedAt: now, durable: false,
-                    writers: &writers,
+                    blobFolder: folder, writers: &writers,
                     progress: progress.map { report in
                         { done in
                             current.bytes = before + done

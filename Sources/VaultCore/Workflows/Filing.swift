@@ -168,12 +168,12 @@ public enum Filing {
     /// before any byte is written, so the caller can discard it whatever fails.
     static func encrypt(
         _ source: FileDescriptor, path: String, metadata: DocumentMetadata, session: Session, filedAt: String,
-        durable: Bool, writers: inout [BlobWriter], progress: ((Int) -> Void)?
+        durable: Bool, blobFolder: [UInt8]? = nil, writers: inout [BlobWriter], progress: ((Int) -> Void)?
     ) throws -> PendingDocument {
         let category = try metadata.validated()
         let retention = category.retentionCode(forType: metadata.docType)
         let uid = try SecureRandom.bytes(count: 16)
-        let blobID = try FileBlobStore.newID()
+        let blobID = try FileBlobStore.newID(folder: blobFolder)
         let dataKey = try SecretBytes.random(count: 32)
         let writer = try session.vault.blobs.makeWriter(blobID: blobID)
         writers.append(writer)

@@ -47,6 +47,29 @@ struct FileBlobStoreTests {
         }
     }
 
+    @Test("Ids drawn for one folder share its four hex digits and nothing else")
+    func idsInOneFolder() throws {
+        let first = try FileBlobStore.newID(folder: [0x0a, 0xf3])
+        let second = try FileBlobStore.newID(folder: [0x0a, 0xf3])
+        #expect(FileBlobStore.isValidID(first) && FileBlobStore.isValidID(second))
+        #expect(first.hasPrefix("0af3") && second.hasPrefix("0af3"))
+        #expect(first != second)
+    }
+
+    @Test("Blob folders are made 0700 with their parents, and say whether they were new")
+    func blobFolders() throws {
+        let folder = try TestVaultFolder()
+        let path = folder.path + "/blobs/ab/cd"
+        #expect(try FileSystem.makeBlobFolder(path))
+        #expect(try !FileSystem.makeBlobFolder(path))
+        var info = stat()
+        for made in [path, folder.path + "/blobs/ab"] {
+            #expect(stat(made, &info) == 0 && info.st_mode & 0o777 == 0o700, "\(made)")
+        }
+        #expect(FileManager.default.createFile(atPath: folder.path + "/file", contents: Data()))
+        #expect(throws: POSIXFailure.self) { try FileSystem.makeBlobFolder(folder.path + "/file/ab") }
+    }
+
     @Test("Committing makes the blob appear under its final name and empties tmp")
     func commit() throws {
         let folder = try TestVaultFolder()
