@@ -3,14 +3,20 @@ internal import CSQLite
 /// A prepared SQLite statement, finalized in `deinit`.
 public final class Statement {
     private let handle: OpaquePointer
-    private let database: Database
-    private lazy var columnIndex: [String: Int] = {
+    /// Weak: the connection caches its statements, and `sqlite3_close_v2` waits for any left.
+    private weak var database: Database?
+    /// Column names to indexes, read again when a schema change re-prepared the statement with other columns.
+    private var columns: (count: Int, names: [String: Int])?
+    private var columnIndex: (count: Int, names: [String: Int]) {
+        let count = Int(sqlite3_column_count(handle))
+        if let columns, columns.count == count { return columns }
         var names: [String: Int] = [:]
-        for index in 0..<Int(sqlite3_column_count(handle)) {
+        for index in 0..<count {
             names[String(cString: sqlite3_column_name(handle, Int32(index)))] = index
         }
-        return names
-    }()
+        columns = (count, names)
+        return (count, names)
+    }
 
     init(handle: OpaquePointer, database: Database) {
         self.handle = handle
@@ -45,8 +51,19 @@ public final class Statement {
                         Int32(buffer.count), sqliteTransient)
                 }
             }
-            guard result == SQLITE_OK else { throw database.lastError(result) }
+            guard result == SQLITE_OK else { throw failure(result) }
         }
+    }
+
+    /// Ends a run of the statement early and drops its bindings, so it holds no read snapshot.
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    /// The connection's description of `result`.
+    private func failure(_ result: Int32) -> DatabaseError {
+        database?.lastError(result) ?? DatabaseError(code: result, message: String(cString: sqlite3_errstr(result)))
     }
 
     /// Advances to the next row; returns nil when the statement is done.
@@ -54,11 +71,12 @@ public final class Statement {
         let result = sqlite3_step(handle)
         switch result {
         case SQLITE_ROW:
-            return Row(names: columnIndex, values: (0..<columnIndex.count).map(value(at:)))
+            let index = columnIndex
+            return Row(names: index.names, values: (0..<index.count).map(value(at:)))
         case SQLITE_DONE:
             return nil
         default:
-            throw database.lastError(result)
+            throw failure(result)
         }
     }
 
