@@ -27,7 +27,7 @@ while let argument = arguments.next() {
         _ = arguments.next()
     } else if !argument.hasPrefix("-") {
         names.append(argument)
-    } else if argument != "--quick" {
+    } else if argument != "--quick" && argument != "--keep" {
         print("docvault-bench: unknown option \(argument); see the usage with --help")
         exit(64)
     }
@@ -38,7 +38,7 @@ let single = names.filter { singleScenarios[$0] != nil }
 guard unknown.isEmpty, single.isEmpty || names.count == 1, !CommandLine.arguments.contains("--help") else {
     if !unknown.isEmpty { print("docvault-bench: unknown scenario \(unknown.joined(separator: ", "))") }
     print(
-        "usage: docvault-bench [SCENARIO...] [--quick] [--runs N] [--dir DIR]\n"
+        "usage: docvault-bench [SCENARIO...] [--quick] [--runs N] [--dir DIR] [--keep]\n"
             + "  suite scenarios: \(suiteScenarios.map(\.name).joined(separator: " ")) (all when none is named)\n"
             + "  single scenarios, one at a time: \(singleScenarios.keys.sorted().joined(separator: " "))\n"
             + "  single-scenario options: --size-mib N --size-kib N --entries N --documents N --doc-kib N "
@@ -56,8 +56,12 @@ guard FileManager.default.isExecutableFile(atPath: docvault) else {
 }
 let work = base + "/.docvault-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-// Removed however the bench ends, including a failed measurement's exit(1).
-atexit { try? FileManager.default.removeItem(atPath: work) }
+// Removed however the bench ends, including a failed measurement's exit(1); --keep leaves it for profiling.
+if CommandLine.arguments.contains("--keep") {
+    print("docvault-bench: --keep: the work folder \(work) stays")
+} else {
+    atexit { try? FileManager.default.removeItem(atPath: work) }
+}
 
 if let name = single.first, let scenario = singleScenarios[name] {
     try scenario()

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import VaultCore
@@ -99,6 +100,24 @@ struct CatalogValueTests {
         #expect(now.utf8.count == 20)
         #expect(now.hasSuffix("Z"))
         #expect(Timestamp.isValidDate(String(now.prefix(10))))
+    }
+
+    @Test("Timestamps format and parse UTC seconds, dropping fractions, and refuse anything else")
+    func timestampFormatAndParse() throws {
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 1_795_513_951.999)) == "2026-11-24T09:52:31Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
+        for text in ["2026-11-24T09:52:31Z", "2000-02-29T23:59:59Z", "1999-12-31T00:00:00Z"] {
+            let date = try #require(Timestamp.parse(text), "\(text)")
+            #expect(Timestamp.format(date) == text)
+        }
+        #expect(Timestamp.parse("2026-11-24T09:52:31Z")?.timeIntervalSince1970 == 1_795_513_951)
+        for bad in [
+            "", "2026-11-24", "2026-11-24T09:52:31", "2026-11-24T09:52:31+01:00", "2026-02-30T09:00:00Z",
+            "2026-11-24T24:00:00Z", "2026-11-24 09:52:31Z", "+026-11-24T09:52:31Z",
+        ] {
+            #expect(Timestamp.parse(bad) == nil, "\(bad)")
+        }
     }
 
     @Test("Customer names normalise case, compatibility forms and whitespace")
