@@ -132,6 +132,10 @@ func benchLargeFile(_ settings: SuiteSettings) throws -> [SuiteRow] {
                 filing.seconds, filing.maxRSSKiB / 1024, getting.seconds, getting.maxRSSKiB / 1024))
     }
     try? FileManager.default.removeItem(atPath: source)
+    // gpg started an agent for its home folder; it would outlive the bench.
+    if gpg != nil, let gpgconf = settings.tool("gpgconf", package: "gnupg") {
+        _ = measure([gpgconf, "--homedir", gnupgHome, "--kill", "gpg-agent"])
+    }
     var rows = [
         row(
             "file \(label)", files, references: [("dd", dd), ("age", ageTimes), ("gpg", gpgTimes)],
