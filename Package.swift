@@ -39,6 +39,8 @@ let package = Package(
             name: "docvault-bench",
             dependencies: ["VaultCore"]
         ),
+        // The reference process of the bench's whole-process scenarios: Swift and Foundation start-up only.
+        .executableTarget(name: "bench-hello"),
         // The fuzz checks (blob reader, key file parser, keyslot opening) and their driver: libFuzzer
         // with `-DFUZZING -sanitize=fuzzer` (.ci/fuzz), a corpus replay otherwise.
         .target(
@@ -53,6 +55,10 @@ let package = Package(
             name: "VaultCoreTests",
             dependencies: ["VaultCore", "COpenSSL", "VaultFuzzChecks"],
             resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "DocvaultBenchTests",
+            dependencies: ["docvault-bench"]
         ),
         .testTarget(
             name: "DocvaultCLITests",

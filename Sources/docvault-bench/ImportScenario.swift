@@ -5,14 +5,23 @@ import VaultCore
     import Glibc
 #endif
 
-/// `docvault import` of a ledger of `--documents` files of `--size-kib` KiB into a fresh vault each run,
-/// beside `cp -r` of the same folder followed by `sync`, in the same run.
-///
-/// Prints each run, then the medians, the ratio (target: at most 2x) and docvault's peak memory.
-func benchImport() throws {
-    let documents = Int(option("--documents", default: "10000")) ?? 10_000
+/// The suite's `import` row: `docvault import` of a ledger of 10,000 files of 100 KiB (1,000 under
+/// `--quick`; `--import-documents N`, `--size-kib N` change them) into a fresh vault each run,
+/// beside `cp -r` of the same folder followed by `sync`, in the same run; target at most 2x.
+func benchImportSlot(_ settings: SuiteSettings) throws -> [SuiteRow] {
+    let documents = Int(option("--import-documents", default: settings.quick ? "1000" : "10000")) ?? 10_000
     let sizeKiB = Int(option("--size-kib", default: "100")) ?? 100
-    let runs = Int(option("--runs", default: "3")) ?? 3
+    let found = try measureImport(documents: documents, sizeKiB: sizeKiB, runs: settings.runs)
+    return [
+        row(
+            "import \(countLabel(documents)) x \(sizeKiB) KiB", found.imports,
+            references: [("cp -r + sync", found.copies)], targets: [.atMost(2, times: "cp -r + sync")])
+    ]
+}
+
+/// Writes `documents` distinct files and a ledger naming them, then measures `runs` imports, each into a
+/// fresh vault, and as many `cp -r` + `sync` of the same folder; prints each run.
+func measureImport(documents: Int, sizeKiB: Int, runs: Int) throws -> (imports: [Measurement], copies: [Double]) {
     let scans = work + "/scans"
     try FileManager.default.createDirectory(atPath: scans, withIntermediateDirectories: true)
     var ledger = "path,category,year,type,title,policy\n"
@@ -32,13 +41,9 @@ func benchImport() throws {
     let manifest = scans + "/ledger.csv"
     try ledger.write(toFile: manifest, atomically: true, encoding: .utf8)
     sync()
-    let mib = Double(documents * sizeKiB) / 1024
-    print(
-        "docvault-bench import: \(documents) files of \(sizeKiB) KiB (\(String(format: "%.0f", mib)) MiB) "
-            + "from a ledger, \(runs) runs; work folder \(work)")
-    var imports: [Double] = []
+    print("  \(documents) files of \(sizeKiB) KiB (\(documents * sizeKiB / 1024) MiB) from a ledger, \(runs) runs")
+    var imports: [Measurement] = []
     var copies: [Double] = []
-    var peak = 0
     for run in 1...runs {
         let location = VaultLocation(vault: work + "/vault\(run)", keys: work + "/keys\(run)")
         let created = try VaultSetup.create(at: location, fonds: "J001", admin: "admin")
@@ -53,23 +58,15 @@ func benchImport() throws {
             print("failed: docvault import exited \(imported.status), cp -r exited \(copied.status)")
             exit(1)
         }
-        imports.append(imported.seconds)
+        imports.append(imported)
         copies.append(copied.seconds)
-        peak = max(peak, imported.maxRSSKiB)
         print(
             String(
-                format: "run %d: docvault import %.2f s (peak %d MiB), cp -r + sync %.2f s", run, imported.seconds,
+                format: "  run %d: docvault import %.2f s (peak %d MiB), cp -r + sync %.2f s", run, imported.seconds,
                 imported.maxRSSKiB / 1024, copied.seconds))
         try? FileManager.default.removeItem(atPath: location.vault)
         try? FileManager.default.removeItem(atPath: location.keys)
         try? FileManager.default.removeItem(atPath: work + "/copy\(run)")
     }
-    print(
-        String(
-            format: "median cp -r + sync        %.2f s  (%.0f MiB/s)", median(copies), mib / median(copies)))
-    printBeside("docvault import", imports, reference: median(copies), mib: mib, peakKiB: peak)
-    print(
-        String(
-            format: "import: %.0f documents/s; target ratio <= 2.00x: %@", Double(documents) / median(imports),
-            median(imports) / median(copies) <= 2 ? "met" : "missed"))
+    return (imports, copies)
 }

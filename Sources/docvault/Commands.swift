@@ -226,13 +226,14 @@ func requireNoPositionals(_ arguments: ParsedArguments) throws {
 /// Prints documents as a table, JSON Lines or CSV.
 func printListing(_ documents: [DocumentDetails], format: ListingFormat) {
     let headers = ["reference", "category", "year", "type", "date", "title", "customer", "policy", "claim", "size"]
-    let rows = documents.map { d in
-        [
-            d.reference, d.category, String(d.year), d.type ?? "", d.date ?? "", d.title ?? "", d.customerName ?? "",
-            d.policyNo ?? "", d.claimNo ?? "", String(d.size),
-        ]
-    }
     guard case .table = format else {
+        // Only CSV reads these rows; the table below builds its own.
+        let rows = documents.map { d in
+            [
+                d.reference, d.category, String(d.year), d.type ?? "", d.date ?? "", d.title ?? "",
+                d.customerName ?? "", d.policyNo ?? "", d.claimNo ?? "", String(d.size),
+            ]
+        }
         printRows(documents, headers: headers, rows: rows, format: format)
         return
     }

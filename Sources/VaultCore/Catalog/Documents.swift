@@ -125,6 +125,13 @@ enum DocumentTable {
     }
 
     static func matching(_ db: Database, _ filter: DocumentFilter) throws -> [DocumentRow] {
+        var rows: [DocumentRow] = []
+        try forEachMatching(db, filter) { rows.append($0) }
+        return rows
+    }
+
+    /// Calls `body` with each row ``matching(_:_:)`` returns, one at a time, without holding them all.
+    static func forEachMatching(_ db: Database, _ filter: DocumentFilter, _ body: (DocumentRow) throws -> Void) throws {
         var clause = WhereClause()
         clause.add("category = ?", filter.category)
         clause.add("year = ?", filter.year)
@@ -133,7 +140,8 @@ enum DocumentTable {
         clause.add("claim_no = ?", filter.claimNo)
         clause.add("customer_name_index = ?", filter.customerNameIndex)
         clause.add("customer_id_index = ?", filter.customerIDIndex)
-        return try db.query("SELECT * FROM documents\(clause.sql) ORDER BY category, year, item_no", clause.bindings)
-            .map(DocumentRow.init(row:))
+        let statement = try db.prepare("SELECT * FROM documents\(clause.sql) ORDER BY category, year, item_no")
+        try statement.bind(clause.bindings)
+        while let row = try statement.step() { try body(DocumentRow(row: row)) }
     }
 }

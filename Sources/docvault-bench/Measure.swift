@@ -1,0 +1,106 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One child process's wall time, peak resident memory and exit status.
+struct Measurement {
+    let seconds: Double
+    let maxRSSKiB: Int
+    let status: Int32
+    /// Seconds from the start until the child wrote its `firstRowLine`-th line, when asked for (``measureStreaming``).
+    var firstRowSeconds: Double? = nil
+}
+
+/// Runs `arguments` as a child process (stdout/stderr to /dev/null) and measures wall time and peak memory.
+///
+/// Peak memory comes from GNU time (`/usr/bin/time -f %M`, Debian package `time`):
+/// wait4's ru_maxrss of a posix_spawn child also counts the parent's memory shared
+/// before exec, which overstated docvault's peak by the bench's own size.
+func measure(_ arguments: [String], environment: [String: String] = [:]) -> Measurement {
+    measureStreaming(arguments, environment: environment, firstRowLine: nil)
+}
+
+/// Like ``measure(_:environment:)``; with `firstRowLine`, stdout is read through a pipe and the time
+/// at which the child finished writing that line (1 = the first line) is kept as ``Measurement/firstRowSeconds``.
+func measureStreaming(_ arguments: [String], environment: [String: String] = [:], firstRowLine: Int?) -> Measurement {
+    let useTime = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
+    let rssFile = work + "/rss-\(UUID().uuidString)"
+    let command = useTime ? ["/usr/bin/time", "-f", "%M", "-o", rssFile] + arguments : arguments
+    var pipeEnds: [Int32] = [-1, -1]
+    if firstRowLine != nil {
+        guard pipe(&pipeEnds) == 0 else { return Measurement(seconds: 0, maxRSSKiB: 0, status: -1) }
+        // Neither end leaks into the child; posix_spawn's dup2 gives it a plain descriptor 1.
+        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+    }
+    let start = DispatchTime.now()
+    guard let pid = spawn(command, environment: environment, stdout: firstRowLine != nil ? pipeEnds[1] : nil) else {
+        return Measurement(seconds: 0, maxRSSKiB: 0, status: -1)
+    }
+    var firstRow: Double?
+    if let firstRowLine {
+        close(pipeEnds[1])
+        var lines = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(pipeEnds[0], $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            if firstRow == nil {
+                lines += buffer[0..<count].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                if lines >= firstRowLine {
+                    firstRow = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                }
+            }
+        }
+        close(pipeEnds[0])
+    }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    var peak = usage.ru_maxrss
+    if useTime, let text = try? String(contentsOfFile: rssFile, encoding: .utf8),
+        let kib = text.split(separator: "\n").compactMap({ Int($0.trimmingCharacters(in: .whitespaces)) }).last
+    {
+        peak = kib
+    }
+    try? FileManager.default.removeItem(atPath: rssFile)
+    return Measurement(seconds: elapsed, maxRSSKiB: peak, status: (status >> 8) & 0xFF, firstRowSeconds: firstRow)
+}
+
+/// Starts `arguments` with stdout (unless `stdout` names a descriptor) and stderr to /dev/null; nil if it could not start.
+func spawn(_ arguments: [String], environment: [String: String], stdout: Int32? = nil) -> pid_t? {
+    var pid: pid_t = 0
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    if let stdout {
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+    } else {
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    }
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DOCVAULT_") }
+    env.merge(environment) { $1 }
+    let argv = arguments.map { strdup($0) } + [nil]
+    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+        for pointer in argv { free(pointer) }
+        for pointer in envp { free(pointer) }
+    }
+    return posix_spawn(&pid, arguments[0], &actions, nil, argv, envp) == 0 ? pid : nil
+}
+
+/// Seconds since `start`.
+func seconds(since start: DispatchTime) -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+}
+
+/// The value after `name` on the command line, or `value`.
+func option(_ name: String, default value: String) -> String {
+    let args = CommandLine.arguments
+    if let index = args.firstIndex(of: name), index + 1 < args.count { return args[index + 1] }
+    return value
+}
