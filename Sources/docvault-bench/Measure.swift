@@ -34,6 +34,9 @@ func measureStreaming(_ arguments: [String], environment: [String: String] = [:]
         // Neither end leaks into the child; posix_spawn's dup2 gives it a plain descriptor 1.
         for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
     }
+    // Start every measurement with nothing dirty in the page cache: otherwise a command pays for the
+    // write-back of whatever the one before it (age, cp, a deleted copy) left, and the order decides.
+    sync()
     let start = DispatchTime.now()
     guard let pid = spawn(command, environment: environment, stdout: firstRowLine != nil ? pipeEnds[1] : nil) else {
         return Measurement(seconds: 0, maxRSSKiB: 0, status: -1)
