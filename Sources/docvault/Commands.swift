@@ -179,7 +179,20 @@ let listCommand = Command(
             category: arguments.value("--category"), year: try arguments.integer("--year"),
             docType: arguments.value("--type"))
         let session = try context.session(arguments)
-        printListing(try CatalogQueries.list(filter, session: session), format: format)
+        guard case .table = format else {
+            printListing(try CatalogQueries.list(filter, session: session), format: format)
+            return
+        }
+        // The table streams: its first rows print before the last ones are read.
+        let table = StreamingTable(headers: ["REFERENCE", "TYPE", "DATE", "SIZE", "TITLE"])
+        defer { table.finish() }
+        try CatalogQueries.streamList(filter, session: session) { d in
+            table.add([
+                d.reference, Render.singleLine(d.type ?? "-"), d.date ?? "-", Render.size(d.size),
+                Render.singleLine(d.title ?? ""),
+            ])
+        }
+        if table.rows == 0 { Console.err("no documents match") }
     })
 
 let searchCommand = Command(

@@ -129,6 +129,29 @@ import Testing
         #expect(lines[2].contains("19 B"))
     }
 
+    /// The table streams in pages of 64 rows: a listing longer than a page prints every row once,
+    /// in reference order, aligned on the first page's widths, and logs one entry with its count.
+    @Test func longTableStreamsEveryRowAligned() throws {
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        let paths = try (1...70).map { try sandbox.input("scan-\($0).pdf", text: "page \($0)") }
+        let filed = try sandbox.file(paths, ["--category", "OT", "--year", "2023", "--type", "scan"])
+        let result = try sandbox.run(["list", "--category", "OT"])
+        #expect(result.status == 0, "\(result)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 71)
+        #expect(lines[0].hasPrefix("REFERENCE") && lines.dropFirst().allSatisfy { !$0.hasPrefix("REFERENCE") })
+        #expect(lines.dropFirst().map { String($0.prefix(while: { $0 != " " })) } == filed)
+        let starts = lines.map(cellStartColumns)
+        for column in 1..<5 {
+            #expect(Set(starts.map { $0[column] }).count == 1, "column \(column) starts differ")
+        }
+        #expect(lines[70].hasSuffix("scan-70.pdf"))
+        let entry = try #require(try sandbox.auditLog().last)
+        #expect(entry.action == "list" && entry.outcome == "ok")
+        #expect(entry.details == "category=OT; results=70")
+    }
+
     @Test func emptyListingSaysSoOnStderr() throws {
         let (sandbox, _, _) = try Self.populated()
         let result = try sandbox.run(["list", "--category", "HR"])

@@ -132,6 +132,20 @@ enum DocumentTable {
 
     /// Calls `body` with each row ``matching(_:_:)`` returns, one at a time, without holding them all.
     static func forEachMatching(_ db: Database, _ filter: DocumentFilter, _ body: (DocumentRow) throws -> Void) throws {
+        let clause = whereClause(filter)
+        let statement = try db.prepare("SELECT * FROM documents\(clause.sql) ORDER BY category, year, item_no")
+        try statement.bind(clause.bindings)
+        while let row = try statement.step() { try body(DocumentRow(row: row)) }
+    }
+
+    /// How many rows ``matching(_:_:)`` would return, counted in SQL.
+    static func count(_ db: Database, _ filter: DocumentFilter) throws -> Int {
+        let clause = whereClause(filter)
+        return try db.queryOne("SELECT COUNT(*) AS n FROM documents\(clause.sql)", clause.bindings)?.int("n") ?? 0
+    }
+
+    /// The WHERE clause of a filter: every given field must match.
+    private static func whereClause(_ filter: DocumentFilter) -> WhereClause {
         var clause = WhereClause()
         clause.add("category = ?", filter.category)
         clause.add("year = ?", filter.year)
@@ -140,8 +154,6 @@ enum DocumentTable {
         clause.add("claim_no = ?", filter.claimNo)
         clause.add("customer_name_index = ?", filter.customerNameIndex)
         clause.add("customer_id_index = ?", filter.customerIDIndex)
-        let statement = try db.prepare("SELECT * FROM documents\(clause.sql) ORDER BY category, year, item_no")
-        try statement.bind(clause.bindings)
-        while let row = try statement.step() { try body(DocumentRow(row: row)) }
+        return clause
     }
 }

@@ -1,0 +1,73 @@
+/// An aligned table printed while its rows still arrive: widths come from the first page of rows.
+///
+/// The header and the first `page` rows are printed together, aligned on their widest cells;
+/// a later cell wider than its column widens that column from its own line on. Output is
+/// buffered into large writes, except that the first page is written at once, so a long
+/// listing shows its first rows as soon as they exist.
+final class StreamingTable {
+    private let headers: [String]
+    private let page: Int
+    private var pending: [[String]] = []
+    private var widths: [Int]?
+    private var buffer: [UInt8] = []
+    /// Rows printed or waiting so far.
+    private(set) var rows = 0
+
+    init(headers: [String], page: Int = 64) {
+        self.headers = headers
+        self.page = page
+    }
+
+    /// Adds one row (cells already on one line each).
+    func add(_ cells: [String]) {
+        rows += 1
+        guard widths != nil else {
+            pending.append(cells)
+            if pending.count == page { flushPage() }
+            return
+        }
+        emit(cells)
+        if buffer.count >= 1 << 16 { write() }
+    }
+
+    /// Prints whatever is still held; nothing at all when no row came.
+    func finish() {
+        if widths == nil && !pending.isEmpty { flushPage() }
+        write()
+    }
+
+    private func flushPage() {
+        var measured = headers.map(Render.displayWidth)
+        for row in pending {
+            for (index, cell) in row.enumerated() { measured[index] = max(measured[index], Render.displayWidth(cell)) }
+        }
+        widths = measured
+        emit(headers)
+        for row in pending { emit(row) }
+        pending = []
+        write()
+    }
+
+    private func emit(_ cells: [String]) {
+        guard var current = widths else { return }
+        var line = ""
+        for (index, cell) in cells.enumerated() {
+            let width = Render.displayWidth(cell)
+            if index == cells.count - 1 {
+                line += cell
+            } else {
+                current[index] = max(current[index], width)
+                line += cell + String(repeating: " ", count: current[index] - width) + "  "
+            }
+        }
+        widths = current
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+    }
+
+    private func write() {
+        guard !buffer.isEmpty else { return }
+        Console.rawOut(String(decoding: buffer, as: UTF8.self))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
