@@ -16,26 +16,8 @@ func benchCompleteness() throws {
         SELECT category, COALESCE(claim_no, policy_no, hex(customer_id_index)) AS k, COUNT(*), group_concat(doc_type)
         FROM documents WHERE status = 'active' AND category IN ('UW', 'CL', 'CU') GROUP BY category, k;
         """
-    var times: [Double] = []
-    var reference: [Double] = []
-    var peak = 0
-    for _ in 1...runs {
-        let run = measure([docvault, "completeness", "check", "--csv"], environment: env)
-        let sqlite = measure(["/usr/bin/env", "sqlite3", location.catalogPath, query])
-        guard run.status == 0, sqlite.status == 0 else {
-            print("failed: completeness check exited \(run.status), sqlite3 \(sqlite.status)")
-            exit(1)
-        }
-        times.append(run.seconds)
-        reference.append(sqlite.seconds)
-        peak = max(peak, run.maxRSSKiB)
-    }
-    print(
-        String(
-            format: "median completeness check  %.2f s  (%.0f documents/s, peak %d MiB)", median(times),
-            Double(documents) / median(times), peak / 1024))
-    print(
-        String(
-            format: "median sqlite3 GROUP BY    %.2f s  ratio %.1f", median(reference),
-            median(times) / max(median(reference), 0.001)))
+    timeBesideSQLite(
+        "completeness check", [docvault, "completeness", "check", "--csv"], environment: env,
+        catalogue: location.catalogPath,
+        query: query, referenceLabel: "sqlite3 GROUP BY", documents: documents, runs: runs)
 }

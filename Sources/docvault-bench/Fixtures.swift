@@ -60,3 +60,35 @@ func fileDocuments(_ count: Int, from first: Int, sizeKiB: Int, session: Session
         filed += batch
     }
 }
+
+/// Times `arguments` and the sqlite3 tool running `query` on `catalogue`, `runs` times each, and prints
+/// both medians, docvault's rate over `documents`, its peak memory and the ratio; stops on a failure.
+func timeBesideSQLite(
+    _ label: String, _ arguments: [String], environment: [String: String], catalogue: String, query: String,
+    referenceLabel: String, documents: Int, runs: Int
+) {
+    var times: [Double] = []
+    var reference: [Double] = []
+    var peak = 0
+    for _ in 1...runs {
+        let run = measure(arguments, environment: environment)
+        let sqlite = measure(["/usr/bin/env", "sqlite3", catalogue, query])
+        guard run.status == 0, sqlite.status == 0 else {
+            print("failed: \(label) exited \(run.status), sqlite3 \(sqlite.status)")
+            exit(1)
+        }
+        times.append(run.seconds)
+        reference.append(sqlite.seconds)
+        peak = max(peak, run.maxRSSKiB)
+    }
+    let width = max(label.count, referenceLabel.count) + 2
+    print(
+        String(
+            format: "median %@%.2f s  (%.0f documents/s, peak %d MiB)",
+            label.padding(toLength: width, withPad: " ", startingAt: 0),
+            median(times), Double(documents) / median(times), peak / 1024))
+    print(
+        String(
+            format: "median %@%.2f s  ratio %.1f", referenceLabel.padding(toLength: width, withPad: " ", startingAt: 0),
+            median(reference), median(times) / max(median(reference), 0.001)))
+}

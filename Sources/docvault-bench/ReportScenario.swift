@@ -18,26 +18,8 @@ func benchReport() throws {
         SELECT category, COALESCE(claim_no, policy_no, hex(customer_id_index)) AS k, COUNT(*), group_concat(doc_type)
         FROM documents WHERE status = 'active' AND category IN ('UW', 'CL', 'CU') GROUP BY category, k;
         """
-    var times: [Double] = []
-    var reference: [Double] = []
-    var peak = 0
-    for _ in 1...runs {
-        let run = measure([docvault, "report", "summary", "--html", page, "--force"], environment: env)
-        let sqlite = measure(["/usr/bin/env", "sqlite3", location.catalogPath, query])
-        guard run.status == 0, sqlite.status == 0 else {
-            print("failed: report summary exited \(run.status), sqlite3 \(sqlite.status)")
-            exit(1)
-        }
-        times.append(run.seconds)
-        reference.append(sqlite.seconds)
-        peak = max(peak, run.maxRSSKiB)
-    }
-    print(
-        String(
-            format: "median report summary --html  %.2f s  (%.0f documents/s, peak %d MiB)", median(times),
-            Double(documents) / median(times), peak / 1024))
-    print(
-        String(
-            format: "median sqlite3 GROUP BYs        %.2f s  ratio %.1f", median(reference),
-            median(times) / max(median(reference), 0.001)))
+    timeBesideSQLite(
+        "report summary --html", [docvault, "report", "summary", "--html", page, "--force"], environment: env,
+        catalogue: location.catalogPath,
+        query: query, referenceLabel: "sqlite3 GROUP BYs", documents: documents, runs: runs)
 }
