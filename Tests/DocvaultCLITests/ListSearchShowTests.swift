@@ -152,6 +152,26 @@ import Testing
         #expect(entry.details == "category=OT; results=70")
     }
 
+    /// A title moved onto another row fails to open mid-stream: the rows before it are printed, then
+    /// one error line and exit 65; the log has the listing's ok entry and a failed one after it.
+    @Test func alteredTitleStopsTheTableWithOneErrorLine() throws {
+        let (sandbox, first, second) = try Self.populated()
+        try Catalogue.execute(
+            sandbox.vault + "/catalog.sqlite",
+            "UPDATE documents SET title_sealed = (SELECT title_sealed FROM documents WHERE reference = '\(first)') "
+                + "WHERE reference = '\(second)';")
+        let before = try sandbox.auditLog().last?.seq ?? 0
+        let result = try sandbox.run(["list"])
+        #expect(result.status == 65, "\(result)")
+        #expect(
+            result.stderr == "error: a sealed catalogue field failed authentication; the catalogue was altered\n",
+            "\(result)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 && lines[1].hasPrefix(first), "\(lines)")
+        let entries = try sandbox.auditEntries(after: before)
+        #expect(entries.map { "\($0.action):\($0.outcome)" } == ["list:ok", "list:failed"])
+    }
+
     @Test func emptyListingSaysSoOnStderr() throws {
         let (sandbox, _, _) = try Self.populated()
         let result = try sandbox.run(["list", "--category", "HR"])
