@@ -172,17 +172,8 @@ public enum Retrieval {
 
     /// The absolute output path for `path`, refused when it is inside the vault, a folder, or exists without `overwrite`.
     static func checkedOutputPath(_ path: String, overwrite: Bool, vaultFolder: String) throws -> String {
-        // Resolve the folder, not the file: the file does not exist yet, and a symbolic
-        // link in the folder path must not lead plaintext into the vault.
-        let given = URL(fileURLWithPath: path).standardizedFileURL
-        let folder = FileSystem.canonical(given.deletingLastPathComponent().path)
-        let absolute = folder == "/" ? "/" + given.lastPathComponent : folder + "/" + given.lastPathComponent
-        let vault = FileSystem.canonical(vaultFolder)
-        if absolute == vault || absolute.hasPrefix(vault + "/") {
-            throw VaultError.usage(
-                "refusing to write plaintext inside the vault folder; choose an output outside \(vaultFolder)")
-        }
-        guard FileSystem.isDirectory(folder) else { throw VaultError.inputMissing("no such folder: \(folder)") }
+        let absolute = try OutputPath.outsideVault(
+            path, vaultFolder: vaultFolder, what: "plaintext", choice: "an output")
         if FileSystem.isDirectory(absolute) {
             throw VaultError.usage("\(path) is a directory; give a file name with -o")
         }

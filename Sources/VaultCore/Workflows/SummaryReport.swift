@@ -214,15 +214,8 @@ extension SummaryReport {
 
     /// The absolute path to write: outside the vault folder (64), in an existing folder (66), new unless overwriting (73).
     static func checkedOutput(_ file: ReportFile, vaultFolder: String) throws -> String {
-        let given = URL(fileURLWithPath: file.path).standardizedFileURL
-        let folder = FileSystem.canonical(given.deletingLastPathComponent().path)
-        let absolute = folder == "/" ? "/" + given.lastPathComponent : folder + "/" + given.lastPathComponent
-        let vault = FileSystem.canonical(vaultFolder)
-        if absolute == vault || absolute.hasPrefix(vault + "/") || vault.hasPrefix(absolute + "/") {
-            throw VaultError.usage(
-                "refusing to write the report inside the vault folder; choose a file outside \(vaultFolder)")
-        }
-        guard FileSystem.isDirectory(folder) else { throw VaultError.inputMissing("no such folder: \(folder)") }
+        let absolute = try OutputPath.outsideVault(
+            file.path, vaultFolder: vaultFolder, what: "the report", choice: "a file")
         if FileSystem.isDirectory(absolute) {
             throw VaultError.cannotCreate("\(file.path) is a folder; give --html a file name")
         }

@@ -167,15 +167,8 @@ public enum TransferPackage {
 
     /// The absolute package path: outside the vault (64), in an existing folder (66), not existing yet (73).
     static func checkedPackagePath(_ path: String, vaultFolder: String) throws -> String {
-        let given = URL(fileURLWithPath: path).standardizedFileURL
-        let folder = FileSystem.canonical(given.deletingLastPathComponent().path)
-        let absolute = folder == "/" ? "/" + given.lastPathComponent : folder + "/" + given.lastPathComponent
-        let vault = FileSystem.canonical(vaultFolder)
-        if absolute == vault || absolute.hasPrefix(vault + "/") || vault.hasPrefix(absolute + "/") {
-            throw VaultError.usage(
-                "refusing to write plaintext inside the vault folder; choose an output outside \(vaultFolder)")
-        }
-        guard FileSystem.isDirectory(folder) else { throw VaultError.inputMissing("no such folder: \(folder)") }
+        let absolute = try OutputPath.outsideVault(
+            path, vaultFolder: vaultFolder, what: "plaintext", choice: "an output")
         var status = stat()
         if lstat(absolute, &status) == 0 {
             throw VaultError.cannotCreate("\(path) already exists; give -o a new folder name")
