@@ -31,6 +31,7 @@ let importCommand = Command(
         guard batch > 0 else { throw VaultError(.usage, "--batch-size needs a whole number above 0") }
         let name = arguments.positionals.first ?? arguments.value("--folder") ?? ""
         let session = try context.session(arguments)
+        let report = try arguments.value("--report").map { try BulkImport.reportPath($0, session: session) }
         let plan = try BulkImport.plan(source, session: session)
         if !plan.problems.isEmpty {
             for problem in plan.problems { Console.err("\(name):\(problem.line): \(problem.message)") }
@@ -48,7 +49,7 @@ let importCommand = Command(
             progress: bar.update)
         bar.finish()
         let seconds = Date().timeIntervalSince(start)
-        if let report = arguments.value("--report") { try writeImportReport(result, to: report) }
+        if let report { try writeImportReport(result, to: report) }
         Console.out(
             "imported \(result.filed) document(s), skipped \(result.skipped) already imported; "
                 + "\(Render.size(result.bytes)) in \(String(format: "%.1f", seconds)) s")

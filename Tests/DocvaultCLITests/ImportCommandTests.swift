@@ -273,12 +273,21 @@ import Testing
 
     @Test func usageErrorsAndAMissingManifest() throws {
         let sandbox = try Self.vault()
+        let reports = sandbox.root + "/reports"
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
         let cases: [([String], Int32, String)] = [
             (["import"], 64, "import needs one MANIFEST.csv, or --folder DIR --category CAT --year YYYY"),
             (["import", "a.csv", "--category", "CL"], 64, "--category goes with --folder"),
             (["import", "--folder", "x", "--year", "2024"], 64, "import --folder needs --category"),
             (["import", "a.csv", "--encoding", "latin1"], 64, "unknown encoding 'latin1'; use utf-8 or gb18030"),
             (["import", "a.csv", "--batch-size", "0"], 64, "--batch-size needs a whole number above 0"),
+            // The report names the ledger's paths: never inside the vault, checked before anything is filed.
+            (
+                ["import", "a.csv", "--report", sandbox.vault + "/blobs/report.csv"], 64,
+                "refusing to write the import report inside the vault folder; choose a file outside",
+            ),
+            (["import", "a.csv", "--report", sandbox.root + "/no/such/report.csv"], 66, "no such folder: "),
+            (["import", "a.csv", "--report", reports], 73, "is a folder; give --report a file name"),
         ]
         for (arguments, status, message) in cases {
             try sandbox.expectNoChange {

@@ -54,6 +54,20 @@ public struct ImportResult: Sendable {
 /// batch's first blob until its commit. A run killed between batches keeps every committed
 /// batch; the next run recognises those rows by their keyed identity and skips them.
 public enum BulkImport {
+    /// The absolute path for `--report`, checked before anything is filed.
+    ///
+    /// The report names the ledger's file paths, which often carry customer names, so it is
+    /// refused inside the vault folder (64) like any plaintext; its folder must exist (66) and
+    /// it must not be a folder (73). An existing file is replaced: a re-run reports again.
+    public static func reportPath(_ path: String, session: Session) throws -> String {
+        let absolute = try OutputPath.outsideVault(
+            path, vaultFolder: session.vault.location.vault, what: "the import report", choice: "a file")
+        if FileSystem.isDirectory(absolute) {
+            throw VaultError.cannotCreate("\(path) is a folder; give --report a file name")
+        }
+        return absolute
+    }
+
     /// How large one batch may grow.
     public struct Limits: Sendable {
         /// Documents per batch.
