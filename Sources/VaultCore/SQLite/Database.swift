@@ -16,6 +16,8 @@ public final class Database {
     private var statements: [String: Statement] = [:]
     /// The path this connection opened.
     public let path: String
+    /// Whether this connection may write (and so may fold the WAL in when it closes).
+    private let writable: Bool
 
     /// Opens the database at `path`; creates it only when `create` is true.
     public init(path: String, create: Bool, readOnly: Bool = false) throws {
@@ -31,6 +33,7 @@ public final class Database {
         }
         handle = connection
         self.path = path
+        writable = !readOnly
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, 10_000)
         try execute("PRAGMA foreign_keys = ON")
@@ -47,9 +50,10 @@ public final class Database {
     /// Every command is one short process that commits at least its audit entry. With
     /// SQLite's defaults the last close then checkpointed (two more fdatasyncs) and deleted
     /// the WAL, so the next process recreated it and synced the folder: four of the seven
-    /// syncs of a `docvault file`. Checkpoints now happen when the WAL passes 1000 pages
-    /// (SQLite's automatic checkpoint) and wherever the vault truncates it on purpose, after
-    /// deleting key material; `journal_size_limit` bounds what a large transaction leaves.
+    /// syncs of a `docvault file`. The WAL is folded in and emptied by the process that closes
+    /// the catalogue with more than ``foldThreshold`` bytes in it, and wherever the vault
+    /// truncates it on purpose after deleting key material; `journal_size_limit` bounds what a
+    /// large transaction leaves.
     private func keepWriteAheadLog() throws {
         var persist: Int32 = 1
         let result = sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
@@ -59,9 +63,29 @@ public final class Database {
         _ = try query("PRAGMA journal_size_limit = 16777216")
     }
 
+    /// The `-wal` size past which closing the catalogue folds the log in and empties it (1 MiB).
+    ///
+    /// SQLite keeps how much of the WAL is already in the main file in `-shm`, and the first
+    /// connection of every process rebuilds `-shm` by reading every frame: 700 frames cost
+    /// 3.6 M instructions of a `search`, and then SQLite's own checkpoint, which starts at 1000
+    /// frames, copied the whole log again in every later process, because the log restarts
+    /// only when the same process writes again. A command commits 5 to 10 pages, so about one
+    /// in fifty pays for a TRUNCATE checkpoint at exit.
+    static let foldThreshold = 1 << 20
+
     deinit {
         statements.removeAll()
+        if writable { foldLargeLog() }
         sqlite3_close_v2(handle)
+    }
+
+    /// Checkpoints and empties a WAL larger than ``foldThreshold``; gives up at once if another process reads.
+    private func foldLargeLog() {
+        var info = stat()
+        guard stat(path + "-wal", &info) == 0, Int(info.st_size) > Self.foldThreshold else { return }
+        // Never wait at exit for a reader: the next command that closes will try again.
+        sqlite3_busy_timeout(handle, 0)
+        _ = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
     }
 
     /// Runs one or more SQL statements that take no parameters.

@@ -28,6 +28,31 @@ struct DatabaseTests {
         #expect(try reopened.query("SELECT name FROM sqlite_master").map { $0.string("name") } == ["t"])
     }
 
+    @Test("A small write-ahead log stays after close; one past the threshold is folded in and emptied")
+    func writeAheadLogAtClose() throws {
+        let folder = try TestVaultFolder()
+        let path = folder.path + "/wal.sqlite"
+        func walSize() -> Int {
+            (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? -1
+        }
+        do {
+            let database = try Database(path: path, create: true)
+            try database.execute("CREATE TABLE t (x BLOB)")
+            try database.run("INSERT INTO t VALUES (?)", [[UInt8](repeating: 1, count: 1000)])
+        }
+        #expect(walSize() > 0, "a small log is kept for the next command")
+        do {
+            let database = try Database(path: path, create: false)
+            try database.writeTransaction {
+                for _ in 0..<300 { try database.run("INSERT INTO t VALUES (?)", [[UInt8](repeating: 2, count: 4000)]) }
+            }
+            #expect(walSize() > Database.foldThreshold)
+        }
+        #expect(walSize() == 0, "the closing connection folded the large log in")
+        let reopened = try Database(path: path, create: false, readOnly: true)
+        #expect(try reopened.queryOne("SELECT COUNT(*) AS n FROM t")?.int("n") == 301)
+    }
+
     @Test("Every SQLValue kind round-trips, and an empty blob stays a blob, not NULL")
     func valueKinds() throws {
         let folder = try TestVaultFolder()
