@@ -123,21 +123,8 @@ enum Render {
         return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? " " : $0 }))
     }
 
-    /// Bytes in a short human form (B, KiB, MiB, GiB).
-    static func size(_ bytes: Int) -> String {
-        if bytes < 1024 { return "\(bytes) B" }
-        let units = ["KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes) / 1024
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        // One decimal, rounded half to even as "%.1f" does; exact, since value * 10 is a dyadic rational
-        // of at most 53 significant bits. Without String(format:), which cost a listing of 1,500 rows 33 M instructions.
-        let tenths = Int((value * 10).rounded(.toNearestOrEven))
-        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
-    }
+    /// Bytes in a short human form (``ByteCount/text(_:)``).
+    static func size(_ bytes: Int) -> String { ByteCount.text(bytes) }
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal.

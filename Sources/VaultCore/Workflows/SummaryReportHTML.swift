@@ -79,13 +79,15 @@ public enum SummaryReportHTML {
         body.append(
             "<p class=\"meta\">Fonds \(HTMLText.escape(report.fonds)) · \(HTMLText.escape(scope)) · generated "
                 + "\(HTMLText.escape(report.generatedAt)) · \(report.total.count) active documents, "
-                + "\(HTMLText.escape(size(report.total.bytes ?? 0)))</p>")
+                + "\(HTMLText.escape(ByteCount.text(report.total.bytes ?? 0)))</p>")
 
         body.append(section("馆藏（按门类） Holdings per category"))
         body.append(
             table(
                 ["Category", "Name", "Documents", "Size"],
-                report.byCategory.map { [$0.label, names[$0.label] ?? "", String($0.count), size($0.bytes ?? 0)] },
+                report.byCategory.map {
+                    [$0.label, names[$0.label] ?? "", String($0.count), ByteCount.text($0.bytes ?? 0)]
+                },
                 numeric: [2, 3]))
         body.append(
             SVGBarChart(
@@ -96,7 +98,8 @@ public enum SummaryReportHTML {
         body.append(section("馆藏（按年度） Holdings per year"))
         body.append(
             table(
-                ["Year", "Documents", "Size"], report.byYear.map { [$0.label, String($0.count), size($0.bytes ?? 0)] },
+                ["Year", "Documents", "Size"],
+                report.byYear.map { [$0.label, String($0.count), ByteCount.text($0.bytes ?? 0)] },
                 numeric: [1, 2]))
         body.append(SVGBarChart(caption: "Documents per year", bars: report.byYear.map { ($0.label, $0.count) }).svg)
 
@@ -104,7 +107,7 @@ public enum SummaryReportHTML {
         body.append(
             table(
                 ["Category", "Year", "Documents", "Size"],
-                report.holdings.map { [$0.category, String($0.year), String($0.documents), size($0.bytes)] },
+                report.holdings.map { [$0.category, String($0.year), String($0.documents), ByteCount.text($0.bytes)] },
                 numeric: [2, 3]))
 
         for (name, lines, note) in [
@@ -172,18 +175,5 @@ public enum SummaryReportHTML {
         if rows.isEmpty { lines.append("<tr><td colspan=\"\(headers.count)\">none</td></tr>") }
         lines.append("</table>")
         return lines.joined(separator: "\n")
-    }
-
-    /// Bytes in a short human form (B, KiB, MiB, GiB, TiB).
-    static func size(_ bytes: Int) -> String {
-        if bytes < 1024 { return "\(bytes) B" }
-        let units = ["KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes) / 1024
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return String(format: "%.1f %@", value, units[unit])
     }
 }

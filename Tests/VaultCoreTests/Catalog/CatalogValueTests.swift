@@ -120,6 +120,26 @@ struct CatalogValueTests {
         }
     }
 
+    @Test("Sizes read as B below 1 KiB, then one decimal rounded as %.1f rounds")
+    func byteCounts() {
+        #expect(ByteCount.text(0) == "0 B")
+        #expect(ByteCount.text(1023) == "1023 B")
+        #expect(ByteCount.text(1024) == "1.0 KiB")
+        #expect(ByteCount.text(1536) == "1.5 KiB")
+        #expect(ByteCount.text(1 << 30) == "1.0 GiB")
+        #expect(ByteCount.text(1_048_575) == "1024.0 KiB")
+        let units = ["KiB", "MiB", "GiB", "TiB"]
+        for bytes in stride(from: 1024, to: 50_000_000_000, by: 7_919_333) + [1126, 1177, 10_188, 104_806_400] {
+            var value = Double(bytes) / 1024
+            var unit = 0
+            while value >= 1024 && unit < 3 {
+                value /= 1024
+                unit += 1
+            }
+            #expect(ByteCount.text(bytes) == String(format: "%.1f %@", value, units[unit]), "\(bytes)")
+        }
+    }
+
     @Test("Customer names normalise case, compatibility forms and whitespace")
     func normalizeNames() {
         #expect(BlindIndex.normalize("  Wang   XIAO\tMing \n", field: "customer_name") == "wang xiao ming")
