@@ -53,6 +53,35 @@ struct DatabaseTests {
         #expect(try reopened.queryOne("SELECT COUNT(*) AS n FROM t")?.int("n") == 301)
     }
 
+    @Test("A reader elsewhere at close leaves the large log in place at once, and the next close folds it")
+    func writeAheadLogFoldWaitsForNoReader() throws {
+        let folder = try TestVaultFolder()
+        let path = folder.path + "/busy.sqlite"
+        func walSize() -> Int {
+            (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? -1
+        }
+        let reader = try Database(path: path, create: true)
+        try reader.execute("CREATE TABLE t (x BLOB)")
+        let statement = try reader.prepare("SELECT x FROM t")
+        let started = Date()
+        do {
+            let writer = try Database(path: path, create: false)
+            try writer.writeTransaction {
+                for _ in 0..<300 { try writer.run("INSERT INTO t VALUES (?)", [[UInt8](repeating: 3, count: 4000)]) }
+            }
+            // The reader's snapshot is open while the writer closes.
+            _ = try statement.step()
+        }
+        #expect(Date().timeIntervalSince(started) < 5, "closing waited for the reader")
+        #expect(walSize() > Database.foldThreshold, "the log stays while another connection reads")
+        statement.reset()
+        do {
+            let writer = try Database(path: path, create: false)
+            #expect(try writer.queryOne("SELECT COUNT(*) AS n FROM t")?.int("n") == 300)
+        }
+        #expect(walSize() == 0, "the next connection to close folded it in")
+    }
+
     @Test("Every SQLValue kind round-trips, and an empty blob stays a blob, not NULL")
     func valueKinds() throws {
         let folder = try TestVaultFolder()
