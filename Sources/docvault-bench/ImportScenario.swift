@@ -52,8 +52,10 @@ func measureImport(documents: Int, sizeKiB: Int, runs: Int) throws -> (imports: 
         try UserAdministration.add(name: "clerk", roles: [.archivist], credential: .keyFile, session: admin)
         let env = ["DOCVAULT_DIR": location.vault, "DOCVAULT_KEYS": location.keys, "DOCVAULT_USER": "clerk"]
         sync()
-        let imported = measure([docvault, "import", manifest], environment: env)
-        let copied = measure(["/bin/sh", "-c", "cp -r '\(scans)' '\(work)/copy\(run)' && sync"])
+        let prime = primeSize(forWriting: documents * sizeKiB / 1024)
+        let imported = measure([docvault, "import", manifest], environment: env, primeMiB: prime)
+        let copied = measure(
+            ["/bin/sh", "-c", "cp -r '\(scans)' '\(work)/copy\(run)' && sync"], primeMiB: prime)
         guard imported.status == 0, copied.status == 0 else {
             print("failed: docvault import exited \(imported.status), cp -r exited \(copied.status)")
             exit(1)

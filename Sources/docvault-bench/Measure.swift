@@ -18,13 +18,37 @@ struct Measurement {
 /// Peak memory comes from GNU time (`/usr/bin/time -f %M`, Debian package `time`):
 /// wait4's ru_maxrss of a posix_spawn child also counts the parent's memory shared
 /// before exec, which overstated docvault's peak by the bench's own size.
-func measure(_ arguments: [String], environment: [String: String] = [:]) -> Measurement {
-    measureStreaming(arguments, environment: environment, firstRowLine: nil)
+///
+/// With `primeMiB`, that much fresh memory is touched and released just before the child starts
+/// (``primeMemory(mebibytes:)``); the scenarios that write a gibibyte pass it for every tool alike.
+func measure(_ arguments: [String], environment: [String: String] = [:], primeMiB: Int = 0) -> Measurement {
+    measureStreaming(arguments, environment: environment, firstRowLine: nil, primeMiB: primeMiB)
+}
+
+/// Touches `mebibytes` MiB of fresh anonymous memory and unmaps it again, so the next command finds warm free pages.
+///
+/// This VM gives free memory back to its host (virtio-balloon free page reporting, 2 MiB blocks
+/// after about 2 s) and a proactive DAMON reclaimer pages out what stayed cold for a minute.
+/// The guest then pays a host fault for each page it takes back: `dd` of 1 GiB with `conv=fsync`
+/// took 2.43–3.05 s (2.0–2.5 s of it system time) right after `rm` of the previous copy, and
+/// 0.56–0.80 s (0.3–0.4 s system) when 2 GiB had just been touched and released. Which tool drew
+/// the cold pages decided the ratio, so every tool of a large-file row gets the same warm start.
+func primeMemory(mebibytes: Int) {
+    let length = mebibytes << 20
+    guard length > 0,
+        let region = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+        region != MAP_FAILED
+    else { return }
+    let bytes = region.assumingMemoryBound(to: UInt8.self)
+    for offset in stride(from: 0, to: length, by: 4096) { bytes[offset] = 1 }
+    munmap(region, length)
 }
 
 /// Like ``measure(_:environment:)``; with `firstRowLine`, stdout is read through a pipe and the time
 /// at which the child finished writing that line (1 = the first line) is kept as ``Measurement/firstRowSeconds``.
-func measureStreaming(_ arguments: [String], environment: [String: String] = [:], firstRowLine: Int?) -> Measurement {
+func measureStreaming(
+    _ arguments: [String], environment: [String: String] = [:], firstRowLine: Int?, primeMiB: Int = 0
+) -> Measurement {
     let useTime = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
     let rssFile = work + "/rss-\(UUID().uuidString)"
     let command = useTime ? ["/usr/bin/time", "-f", "%M", "-o", rssFile] + arguments : arguments
@@ -37,6 +61,7 @@ func measureStreaming(_ arguments: [String], environment: [String: String] = [:]
     // Start every measurement with nothing dirty in the page cache: otherwise a command pays for the
     // write-back of whatever the one before it (age, cp, a deleted copy) left, and the order decides.
     sync()
+    primeMemory(mebibytes: primeMiB)
     let start = DispatchTime.now()
     guard let pid = spawn(command, environment: environment, stdout: firstRowLine != nil ? pipeEnds[1] : nil) else {
         return Measurement(seconds: 0, maxRSSKiB: 0, status: -1)
