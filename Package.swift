@@ -19,9 +19,11 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // sync_file_range(2), which Swift's Glibc module leaves out.
+        .systemLibrary(name: "CSystem"),
         .target(
             name: "VaultCore",
-            dependencies: ["COpenSSL", "CSQLite"],
+            dependencies: ["COpenSSL", "CSQLite", "CSystem"],
             // Debug builds (what `swift test` runs) can stop at named points for the crash tests; release builds cannot.
             swiftSettings: [
                 .define("DOCVAULT_FAULT_POINTS", .when(configuration: .debug)),

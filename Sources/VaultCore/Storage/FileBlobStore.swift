@@ -141,18 +141,10 @@ final class FileBlobWriter: BlobWriter {
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard let descriptor else { preconditionFailure("blob writer used after commit") }
         try descriptor.write(bytes)
-        written += bytes.count
-        if written - flushedUpTo >= Self.writebackStep {
-            // Write back what is complete while encryption goes on, so the final fsync is short.
-            descriptor.startWriteback(offset: flushedUpTo, length: written - flushedUpTo)
-            flushedUpTo = written
-        }
+        writeback.wrote(bytes.count, to: descriptor)
     }
 
-    /// Bytes between two early write-back requests.
-    static let writebackStep = FileDescriptor.writebackStep
-    private var written = 0
-    private var flushedUpTo = 0
+    private var writeback = WritebackWindow()
 
     func commit() throws {
         guard let descriptor else { preconditionFailure("blob committed twice") }
@@ -166,7 +158,7 @@ final class FileBlobWriter: BlobWriter {
     func stage() throws {
         guard let descriptor else { preconditionFailure("blob committed twice") }
         // Start writing the rest back now, so the batch's one syncfs finds little left to write.
-        descriptor.startWriteback(offset: flushedUpTo, length: written - flushedUpTo)
+        writeback.flush(descriptor)
         _ = try moveIntoPlace()
     }
 

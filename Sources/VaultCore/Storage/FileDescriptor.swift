@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 
 #if canImport(Glibc)
@@ -70,14 +71,18 @@ public final class FileDescriptor {
         }
     }
 
-    /// How many bytes streaming writers let accumulate before calling ``startWriteback(offset:length:)``.
-    public static let writebackStep = 8 << 20
-
-    /// Asks the kernel to start writing `length` bytes at `offset` back to disk and drop them from the cache.
+    /// Starts writing `length` bytes at `offset` back to disk, without waiting (``WritebackWindow``).
     ///
-    /// Called while streaming a large file so the final fsync has little left to do
-    /// and the page cache does not fill up with data nobody will read again.
-    public func startWriteback(offset: Int, length: Int) {
+    /// A hint only: an I/O error shows at the fsync that makes the file durable.
+    func startWriteback(offset: Int, length: Int) {
+        _ = docvault_start_writeback(rawValue, Int64(offset), Int64(length))
+    }
+
+    /// Waits until `length` bytes at `offset` are written back, then drops them from the page cache.
+    ///
+    /// Not durability: neither the metadata nor the disk's own cache is flushed; fsync does that.
+    func dropWrittenBack(offset: Int, length: Int) {
+        _ = docvault_wait_for_writeback(rawValue, Int64(offset), Int64(length))
         _ = posix_fadvise(rawValue, off_t(offset), off_t(length), POSIX_FADV_DONTNEED)
     }
 

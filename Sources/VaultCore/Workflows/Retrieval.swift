@@ -132,15 +132,10 @@ public enum Retrieval {
             return nil
         }
         try writeChecked(path, given: output.given, overwrite: output.overwrite) { fd in
-            var written = 0
-            var flushed = 0
+            var writeback = WritebackWindow()
             try decrypt { bytes in
                 try fd.write(bytes)
-                written += bytes.count
-                if written - flushed >= FileDescriptor.writebackStep {
-                    fd.startWriteback(offset: flushed, length: written - flushed)
-                    flushed = written
-                }
+                writeback.wrote(bytes.count, to: fd)
             }
         }
         return output.given

@@ -1,0 +1,20 @@
+#ifndef DOCVAULT_CSYSTEM_SHIM_H
+#define DOCVAULT_CSYSTEM_SHIM_H
+#include <sys/types.h>
+
+/// glibc declares sync_file_range(2) only under _GNU_SOURCE, which Swift's Glibc module is not built with.
+extern int sync_file_range(int fd, __off64_t offset, __off64_t nbytes, unsigned int flags);
+
+/// Starts writing back the dirty pages of a file range without waiting (SYNC_FILE_RANGE_WRITE).
+static inline int docvault_start_writeback(int fd, long long offset, long long length) {
+    return sync_file_range(fd, offset, length, 2);
+}
+
+/// Writes back a file range and waits until none of its pages is dirty or under write-back
+/// (SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER). Not durability:
+/// neither metadata nor the disk's cache is flushed; fsync still does that.
+static inline int docvault_wait_for_writeback(int fd, long long offset, long long length) {
+    return sync_file_range(fd, offset, length, 1 | 2 | 4);
+}
+
+#endif
