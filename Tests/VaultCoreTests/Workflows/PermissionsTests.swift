@@ -6,7 +6,7 @@ import Testing
 /// The permission table against DESIGN.md section 1, and the role list parser.
 @Suite("Permissions")
 struct PermissionsTests {
-    /// The intended matrix, written out independently of `Permissions.table`.
+    /// The intended matrix, written out independently of `Permissions.allowed(_:)`.
     ///
     /// archivist files; reading content is for the roles that work with documents
     /// (archivist, staff, approver, compliance), never for admin or auditor; the
