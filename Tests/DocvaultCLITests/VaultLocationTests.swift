@@ -96,3 +96,15 @@ import Testing
         #expect(result.stdout.contains("J001-CL-2024-D10-0001"))
     }
 }
+
+/// OpenSSL's tables are built on a second thread while a command starts (`OpenSSLStartup`).
+@Suite struct StartupTests {
+    /// A command that fails before any cryptography ends while that thread may still be inside
+    /// OpenSSL; no exit-time clean-up may free its tables under it, so every run exits with its own code.
+    @Test func commandsEndingBeforeAnyCryptographyExitWithTheirOwnCode() throws {
+        let sandbox = try Sandbox()
+        for _ in 0..<40 {
+            expectFailure(try sandbox.run(["list", "--vault", "nowhere"]), 66, ["no vault at nowhere"])
+        }
+    }
+}

@@ -20,6 +20,7 @@ public final class AES256GCM {
     /// Prepares a cipher for `key`, which must be 32 bytes.
     public init(key: SecretBytes) throws {
         guard key.count == Self.keyLength else { throw CryptoError.invalidLength("AES-256-GCM key") }
+        _ = OpenSSLStartup.loaded
         guard let enc = EVP_CIPHER_CTX_new() else { throw CryptoError.library("EVP_CIPHER_CTX_new") }
         guard let dec = EVP_CIPHER_CTX_new() else {
             EVP_CIPHER_CTX_free(enc)

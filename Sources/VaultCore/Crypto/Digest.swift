@@ -29,6 +29,7 @@ public final class StreamingHash {
 
     /// Starts a new hash computation.
     public init(_ function: HashFunction) throws {
+        _ = OpenSSLStartup.loaded
         guard let ctx = EVP_MD_CTX_new() else { throw CryptoError.library("EVP_MD_CTX_new") }
         guard EVP_DigestInit_ex(ctx, function.evp, nil) == 1 else {
             EVP_MD_CTX_free(ctx)
@@ -75,6 +76,7 @@ public enum HMAC {
     public static func authenticate(
         _ function: HashFunction, key: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer
     ) throws -> [UInt8] {
+        _ = OpenSSLStartup.loaded
         var out = [UInt8](repeating: 0, count: function.outputLength)
         var length: UInt32 = 0
         // OpenSSL wants non-null pointers even for an empty key or message.

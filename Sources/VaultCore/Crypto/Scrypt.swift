@@ -59,6 +59,7 @@ public enum Scrypt {
             throw CryptoError.unacceptableParameters("scrypt parameters")
         }
         guard length > 0 else { throw CryptoError.invalidLength("scrypt output") }
+        _ = OpenSSLStartup.loaded
         let output = SecretBytes(zeroedCount: length)
         let placeholder: [UInt8] = [0]
         let ok = output.withUnsafeMutableBytes { out in
