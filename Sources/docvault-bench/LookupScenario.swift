@@ -20,13 +20,16 @@ func benchLookup(_ settings: SuiteSettings) throws -> [SuiteRow] {
     for _ in 1...settings.runs {
         hellos += helloTimes(1)
         for (index, command) in commands.enumerated() {
-            let run = measure([docvault] + command.1, environment: env)
+            let run = measure([docvault] + command.1, environment: env, wrapped: false)
             require(run, "docvault \(command.1.joined(separator: " "))")
             times[index].append(run)
         }
     }
     return commands.enumerated().map { index, command in
-        row(command.0, times[index], references: [("hello", hellos)], targets: [.atMost(3, times: "hello")])
+        var result = row(
+            command.0, times[index], references: [("hello", hellos)], targets: [.atMost(3, times: "hello")])
+        result.peakKiB = peakKiB([docvault] + command.1, environment: env)
+        return result
     }
 }
 
