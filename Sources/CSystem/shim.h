@@ -1,6 +1,8 @@
 #ifndef DOCVAULT_CSYSTEM_SHIM_H
 #define DOCVAULT_CSYSTEM_SHIM_H
 #include <sys/types.h>
+#include <pthread.h>
+#include <sched.h>
 
 /// glibc declares sync_file_range(2) only under _GNU_SOURCE, which Swift's Glibc module is not built with.
 extern int sync_file_range(int fd, __off64_t offset, __off64_t nbytes, unsigned int flags);
@@ -16,5 +18,14 @@ static inline int docvault_start_writeback(int fd, long long offset, long long l
 static inline int docvault_wait_for_writeback(int fd, long long offset, long long length) {
     return sync_file_range(fd, offset, length, 1 | 2 | 4);
 }
+
+/// The CPU the calling thread runs on (sched_getcpu(3)); glibc declares it only under _GNU_SOURCE.
+extern int sched_getcpu(void);
+
+/// The CPUs a thread may run on (sched_getaffinity(2)); glibc declares it only under _GNU_SOURCE.
+extern int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set);
+
+/// Sets the CPUs a thread created with these attributes may run on; glibc declares it only under _GNU_SOURCE.
+extern int pthread_attr_setaffinity_np(pthread_attr_t *attributes, size_t size, const cpu_set_t *set);
 
 #endif

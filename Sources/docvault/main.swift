@@ -75,8 +75,6 @@ func run(_ arguments: [String], environment: [String: String]) -> Int32 {
         Console.out(command.help)
         return 0
     }
-    // Every command past this point uses OpenSSL; its tables build on the other core meanwhile.
-    OpenSSLStartup.begin()
     do {
         let parsed = try ParsedArguments.parse(rest, specs: command.options)
         try command.run(

@@ -97,7 +97,7 @@ import Testing
     }
 }
 
-/// OpenSSL's tables are built on a second thread while a command starts (`OpenSSLStartup`).
+/// OpenSSL's tables are built on a second thread, started before `main` (`EarlyStart.swift`, `OpenSSLStartup`).
 @Suite struct StartupTests {
     /// A command that fails before any cryptography ends while that thread may still be inside
     /// OpenSSL; no exit-time clean-up may free its tables under it, so every run exits with its own code.
@@ -106,5 +106,36 @@ import Testing
         for _ in 0..<40 {
             expectFailure(try sandbox.run(["list", "--vault", "nowhere"]), 66, ["no vault at nowhere"])
         }
+    }
+
+    /// The thread starts for any first word but `help` and options, so a wrong subcommand ends beside it too.
+    @Test func wrongAndHelpCommandLinesEndCleanly() throws {
+        let sandbox = try Sandbox()
+        for _ in 0..<20 {
+            expectFailure(try sandbox.run(["frobnicate"]), 64, ["unknown subcommand 'frobnicate'"])
+        }
+        let help = try sandbox.run(["help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: docvault <subcommand>"))
+        let bare = try sandbox.run([])
+        #expect(bare.status == 64)
+        #expect(bare.stderr.contains("USAGE: docvault <subcommand>"))
+    }
+
+    /// Confined to one CPU there is no other CPU for the thread; it then shares that one and every command still works.
+    @Test func commandsWorkWhenTheProcessMayUseOneCPU() throws {
+        let taskset = "/usr/bin/taskset"
+        try #require(FileManager.default.isExecutableFile(atPath: taskset), "util-linux taskset is missing")
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        let path = try sandbox.input("a.pdf", text: "one CPU")
+        let filed = try sandbox.run(
+            ["file", path, "--category", "CL", "--year", "2024"], launcher: [taskset, "-c", "0"])
+        #expect(filed.status == 0, "\(filed)")
+        let reference = String(filed.stdout.prefix { $0 != " " })
+        #expect(reference.hasPrefix("J001-CL-2024-"))
+        let shown = try sandbox.run(["show", reference], launcher: [taskset, "-c", "0"])
+        #expect(shown.status == 0, "\(shown)")
+        #expect(shown.stdout.contains("a.pdf"))
     }
 }

@@ -87,9 +87,10 @@ enum CLI {
     ///
     /// Output is captured through files in `captureFolder` (never in `cwd`), so a large
     /// standard output cannot dead-lock the pipe and the working folder stays clean.
+    /// A non-empty `launcher` (such as `taskset -c 0`) runs the binary through that command.
     static func run(
         _ arguments: [String], cwd: String, captureFolder: String, stdin: Data? = nil,
-        environment extra: [String: String] = [:]
+        environment extra: [String: String] = [:], launcher: [String] = []
     ) throws -> CLIResult {
         guard let binary else { throw HarnessError("docvault binary not found; build the package first") }
         let id = UUID().uuidString
@@ -103,8 +104,8 @@ enum CLI {
             for path in [outPath, errPath, inPath] { try? FileManager.default.removeItem(atPath: path) }
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? binary)
+        process.arguments = launcher.isEmpty ? arguments : launcher.dropFirst() + [binary] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: cwd)
         process.environment = baseEnvironment().merging(extra) { _, new in new }.filter { $0.value != unset }
         let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
@@ -198,11 +199,12 @@ final class Sandbox {
     /// Runs `docvault arguments` with the working folder `cwd` (default: `work`).
     @discardableResult
     func run(
-        _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], cwd: String? = nil
+        _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], cwd: String? = nil,
+        launcher: [String] = []
     ) throws -> CLIResult {
         try CLI.run(
             arguments, cwd: cwd ?? work, captureFolder: io, stdin: stdin,
-            environment: defaultEnvironment.merging(environment) { _, new in new })
+            environment: defaultEnvironment.merging(environment) { _, new in new }, launcher: launcher)
     }
 
     /// Runs `docvault arguments` as `user` (with that user's default key file).
