@@ -25,7 +25,7 @@ public final class Database {
         var flags = SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW
         flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if create { flags |= SQLITE_OPEN_CREATE }
-        let result = sqlite3_open_v2(path, &connection, flags, nil)
+        let result = sqlite3_open_v2(path, &connection, flags, ExistingLogVFS.name)
         guard result == SQLITE_OK, let connection else {
             let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
             sqlite3_close_v2(connection)

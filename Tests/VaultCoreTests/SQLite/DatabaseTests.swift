@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import VaultCore
+internal import CSQLite
 
 /// Tests of the SQLite wrapper: opening, binding and reading values, transactions, constraints and pragmas.
 @Suite("SQLite wrapper")
@@ -51,6 +52,44 @@ struct DatabaseTests {
         #expect(walSize() == 0, "the closing connection folded the large log in")
         let reopened = try Database(path: path, create: false, readOnly: true)
         #expect(try reopened.queryOne("SELECT COUNT(*) AS n FROM t")?.int("n") == 301)
+    }
+
+    @Test("Only a WAL that does not exist yet is opened with SQLITE_OPEN_CREATE")
+    func existingLogIsOpenedWithoutCreate() {
+        let wal = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_WAL
+        #expect(ExistingLogVFS.flags(wal, fileExists: true) == SQLITE_OPEN_READWRITE | SQLITE_OPEN_WAL)
+        #expect(ExistingLogVFS.flags(wal, fileExists: false) == wal)
+        let main = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MAIN_DB
+        #expect(ExistingLogVFS.flags(main, fileExists: true) == main)
+        let journal = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MAIN_JOURNAL
+        #expect(ExistingLogVFS.flags(journal, fileExists: true) == journal)
+    }
+
+    @Test("The kept WAL is reopened without create through that VFS, and a missing one is made again")
+    func existingLogVFSReopensAndRecreates() throws {
+        let folder = try TestVaultFolder()
+        let path = folder.path + "/kept.sqlite"
+        do {
+            let database = try Database(path: path, create: true)
+            try database.execute("CREATE TABLE t (x)")
+            try database.run("INSERT INTO t VALUES (1)")
+        }
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        let before = ExistingLogVFS.opensWithoutCreate.load(ordering: .relaxed)
+        do {
+            let database = try Database(path: path, create: false)
+            #expect(ExistingLogVFS.opensWithoutCreate.load(ordering: .relaxed) > before)
+            try database.run("INSERT INTO t VALUES (2)")
+            try database.checkpoint()
+        }
+        for suffix in ["-wal", "-shm"] { try FileManager.default.removeItem(atPath: path + suffix) }
+        do {
+            let database = try Database(path: path, create: false)
+            try database.run("INSERT INTO t VALUES (3)")
+        }
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        let reopened = try Database(path: path, create: false, readOnly: true)
+        #expect(try reopened.query("SELECT x FROM t ORDER BY x").map { $0.int("x") } == [1, 2, 3])
     }
 
     @Test("A reader elsewhere at close leaves the large log in place at once, and the next close folds it")
