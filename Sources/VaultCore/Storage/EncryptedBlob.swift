@@ -114,7 +114,14 @@ public enum EncryptedBlob {
         while counts[current] > 0 {
             let next = 1 - current
             let block = UnsafeRawBufferPointer(rebasing: buffers[current][0..<counts[current]])
-            try Parallel.both({ try readAndHash(next) }, { try encryptor.update(block) { try output.append($0) } })
+            if counts[current] < buffers[current].count {
+                // A short block ends the input (readFully stops early only at its end), so there is
+                // nothing to read beside it: a 100 KiB scan starts no worker threads.
+                counts[next] = 0
+                try encryptor.update(block) { try output.append($0) }
+            } else {
+                try Parallel.both({ try readAndHash(next) }, { try encryptor.update(block) { try output.append($0) } })
+            }
             total += block.count
             // Crash tests stop here with a half-written `.partial` file in `blobs/tmp/`.
             FaultPoint.reach("blob.chunk-written")
