@@ -71,7 +71,7 @@ func fileAndGet(_ source: String, mebibytes: Int, vault name: String) -> (file: 
     let getting = measure(
         [docvault, "get", "J001-OT-2024-D10-0001", "-o", restored], environment: env, primeMiB: prime)
     require(getting, "docvault get")
-    let size = (try? FileManager.default.attributesOfItem(atPath: restored)[.size] as? Int) ?? -1
+    let size = FileSystem.size(restored) ?? -1
     guard size == mebibytes << 20 else {
         print("failed: docvault get wrote \(size) bytes, not \(mebibytes << 20)")
         exit(1)

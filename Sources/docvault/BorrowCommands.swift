@@ -158,7 +158,7 @@ let borrowShowCommand = Command(
         ]
         for (label, value) in fields {
             guard let value else { continue }
-            Console.out(label.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + Render.singleLine(value))
+            Console.out(Render.padded(label, to: 10) + " " + Render.singleLine(value))
         }
     })
 

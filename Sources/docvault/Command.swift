@@ -25,7 +25,7 @@ struct Command: Sendable {
                 lines.append("  \(label)")
                 lines.append("  " + String(repeating: " ", count: width) + "  \(spec.help)")
             } else {
-                lines.append("  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(spec.help)")
+                lines.append("  " + Render.padded(label, to: width) + "  \(spec.help)")
             }
         }
         return lines.joined(separator: "\n")

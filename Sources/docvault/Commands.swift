@@ -79,7 +79,7 @@ let fileCommand = Command(
         request.notes = arguments.value("--notes")
         let session = try context.session(arguments)
         let total = arguments.positionals.reduce(0) { sum, path in
-            sum + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+            sum + (FileSystem.size(path) ?? 0)
         }
         let bar = ProgressBar(label: "filing")
         var doneBefore: [Int: Int] = [:]
@@ -158,7 +158,7 @@ let showCommand = Command(
             guard let value else { continue }
             let lines = value.split(separator: "\n", omittingEmptySubsequences: false)
             Console.out(
-                label.padding(toLength: 12, withPad: " ", startingAt: 0) + " " + (lines.first.map(String.init) ?? ""))
+                Render.padded(label, to: 12) + " " + (lines.first.map(String.init) ?? ""))
             for line in lines.dropFirst() { Console.out(String(repeating: " ", count: 13) + line) }
         }
     })

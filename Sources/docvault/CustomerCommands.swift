@@ -101,7 +101,7 @@ let customerShowCommand = Command(
         ]
         for (label, value) in lines {
             guard let value else { continue }
-            Console.out(label.padding(toLength: 15, withPad: " ", startingAt: 0) + Render.singleLine(value))
+            Console.out(Render.padded(label, to: 15) + Render.singleLine(value))
         }
         Console.out("")
         guard !customer.documents.isEmpty else {

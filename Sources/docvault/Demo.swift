@@ -37,7 +37,7 @@ let demoCommand = Command(
         try UserAdministration.add(name: "zhao", roles: [.approver], credential: .keyFile, session: admin)
         for user in try UserAdministration.list(session: admin) {
             Console.out(
-                "\(user.name.padding(toLength: 6, withPad: " ", startingAt: 0)) \(user.roles.joined(separator: ","))")
+                "\(Render.padded(user.name, to: 6)) \(user.roles.joined(separator: ","))")
         }
         do {
             _ = try CatalogQueries.list(DocumentFilter(), session: admin)

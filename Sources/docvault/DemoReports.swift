@@ -8,7 +8,7 @@ func demoReports(auditor: Session, reference: String, work: String, step: (Strin
     let page = work + "/summary.html"
     step("10b. docvault report summary --html \(page)  (counts for management: tables, bar charts, no scripts)")
     let summary = try SummaryReport.make(year: nil, html: ReportFile(path: page, overwrite: true), session: auditor)
-    let size = (try? FileManager.default.attributesOfItem(atPath: page)[.size] as? Int) ?? 0
+    let size = FileSystem.size(page) ?? 0
     Console.out(
         "\(summary.total.count) active documents in \(summary.byCategory.count) categories; "
             + summary.loans.map { "\($0.count) \($0.label)" }.joined(separator: ", ") + " loans; wrote \(size) bytes")

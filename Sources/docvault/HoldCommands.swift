@@ -90,7 +90,7 @@ let holdShowCommand = Command(
         ]
         for (label, value) in fields {
             guard let value else { continue }
-            Console.out(label.padding(toLength: 14, withPad: " ", startingAt: 0) + " " + Render.singleLine(value))
+            Console.out(Render.padded(label, to: 14) + " " + Render.singleLine(value))
         }
     })
 

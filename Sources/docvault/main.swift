@@ -13,9 +13,9 @@ func topLevelHelp() -> String {
     ]
     let width = (commands.map(\.name.count).max() ?? 0) + 2
     for command in commands {
-        lines.append("  " + command.name.padding(toLength: width, withPad: " ", startingAt: 0) + command.abstract)
+        lines.append("  " + Render.padded(command.name, to: width) + command.abstract)
     }
-    lines.append("  " + "help".padding(toLength: width, withPad: " ", startingAt: 0) + "Show help for a subcommand.")
+    lines.append("  " + Render.padded("help", to: width) + "Show help for a subcommand.")
     lines += ["", "  See 'docvault help <subcommand>' for detailed help."]
     return lines.joined(separator: "\n")
 }
@@ -51,7 +51,7 @@ func run(_ arguments: [String], environment: [String: String]) -> Int32 {
     if !group.isEmpty {
         guard arguments.count > 1, !arguments[1].hasPrefix("-") else {
             let width = max(16, (group.map(\.name.count).max() ?? 0) + 2)
-            let help = group.map { "  " + $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + $0.abstract }
+            let help = group.map { "  " + Render.padded($0.name, to: width) + $0.abstract }
             let asked = arguments.count > 1 && (arguments[1] == "--help" || arguments[1] == "-h")
             (asked ? Console.out : Console.err)(
                 (["USAGE: docvault \(name) <subcommand>", "", "SUBCOMMANDS:"] + help).joined(separator: "\n"))
