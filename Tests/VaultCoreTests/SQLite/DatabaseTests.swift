@@ -1,8 +1,8 @@
+internal import CSQLite
 import Foundation
 import Testing
 
 @testable import VaultCore
-internal import CSQLite
 
 /// Tests of the SQLite wrapper: opening, binding and reading values, transactions, constraints and pragmas.
 @Suite("SQLite wrapper")
