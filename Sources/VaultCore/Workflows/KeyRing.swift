@@ -6,7 +6,7 @@ import Foundation
 /// (FileFormat.md, "Vault keys"). Everything zeroes itself when the session ends.
 final class KeyRing {
     let vaultID: [UInt8]
-    private var dataKeyWrap: [Int: AES256GCM]
+    private var dataKeyWrap: EpochKeys
     private(set) var currentEpoch: Int
     let fieldSeal: AES256GCM
     let blindIndex: SecretBytes
@@ -21,7 +21,7 @@ final class KeyRing {
     {
         self.vaultID = vaultID
         let unwrapper = try AES256GCM(key: masterKey)
-        var wrap: [Int: AES256GCM] = [:]
+        var wrap = EpochKeys()
         var seal: AES256GCM?
         var index: SecretBytes?
         for entry in wrappedKeys {
@@ -40,7 +40,7 @@ final class KeyRing {
             default: continue
             }
         }
-        guard let seal, let index, let current = wrap.keys.max() else {
+        guard let seal, let index, let current = wrap.newest else {
             throw VaultError.dataError("the catalogue lacks its vault keys; restore from backup")
         }
         dataKeyWrap = wrap
@@ -53,9 +53,9 @@ final class KeyRing {
     ///
     /// A row that does not open is a data error, except that a session whose master
     /// key was replaced meanwhile learns so here and is told to start again.
-    static func dataKeyWraps(_ db: Database, masterKey: SecretBytes, vaultID: [UInt8]) throws -> [Int: AES256GCM] {
+    static func dataKeyWraps(_ db: Database, masterKey: SecretBytes, vaultID: [UInt8]) throws -> EpochKeys {
         let unwrapper = try AES256GCM(key: masterKey)
-        var wraps: [Int: AES256GCM] = [:]
+        var wraps = EpochKeys()
         for (epoch, wrapped) in try VaultKeyTable.epochs(db, purpose: dataKeyWrapPurpose) {
             let aad = KeyLabels.vaultKeyAAD(vaultID: vaultID, purpose: dataKeyWrapPurpose, epoch: UInt32(epoch))
             guard let key = try? unwrapper.openSecret(wrapped, aad: aad) else {
@@ -76,8 +76,8 @@ final class KeyRing {
     /// before the rotation can still be moved to the current epoch.
     func refreshEpochs(_ db: Database, masterKey: SecretBytes) throws {
         let fresh = try Self.dataKeyWraps(db, masterKey: masterKey, vaultID: vaultID)
-        dataKeyWrap.merge(fresh) { _, new in new }
-        if let newest = fresh.keys.max() { currentEpoch = newest }
+        dataKeyWrap.merge(fresh)
+        if let newest = fresh.newest { currentEpoch = newest }
     }
 
     /// Creates the first generation of vault keys, wrapped by `masterKey`, and records them.

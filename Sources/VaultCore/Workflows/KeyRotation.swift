@@ -165,7 +165,7 @@ public enum KeyRotation {
 
     /// Re-wraps the next `limit` documents after `id` in one transaction; nil when none are left.
     private static func rewrapBatch(
-        _ db: Database, after id: Int, limit: Int, epoch: Int, wraps: [Int: AES256GCM], vaultID: [UInt8]
+        _ db: Database, after id: Int, limit: Int, epoch: Int, wraps: EpochKeys, vaultID: [UInt8]
     ) throws -> (lastID: Int, rewrapped: Int)? {
         guard let target = wraps[epoch] else {
             throw VaultError.dataError("the key of epoch \(epoch) is missing; run 'docvault key status'")
