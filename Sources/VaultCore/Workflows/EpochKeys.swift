@@ -8,18 +8,14 @@ struct EpochKeys {
     private var epochs: [Int] = []
     private var keys: [AES256GCM] = []
 
-    /// The key of `epoch`, or nil; assigning replaces or adds it.
+    /// The key of `epoch`, or nil; assigning a key replaces or adds it (assigning nil changes nothing).
     subscript(epoch: Int) -> AES256GCM? {
         get { epochs.firstIndex(of: epoch).map { keys[$0] } }
         set {
+            guard let newValue else { return }
             if let index = epochs.firstIndex(of: epoch) {
-                if let newValue {
-                    keys[index] = newValue
-                } else {
-                    epochs.remove(at: index)
-                    keys.remove(at: index)
-                }
-            } else if let newValue {
+                keys[index] = newValue
+            } else {
                 epochs.append(epoch)
                 keys.append(newValue)
             }
