@@ -158,6 +158,28 @@ struct CatalogValueTests {
         #expect(BlindIndex.normalize("a\u{3000}b", field: "customer_id") == "AB")
     }
 
+    @Test("ASCII skips the NFKC mapping and gives what the mapping would: blind indexes already stored stay valid")
+    func asciiNormalisesAsBefore() {
+        // Every printable ASCII character, control characters, and typical names and numbers.
+        let printable = String(String.UnicodeScalarView((0x20...0x7E).compactMap(Unicode.Scalar.init)))
+        let samples = [
+            printable, "\t\n\r\u{0B}\u{0C}\u{1F}\u{7F}", "  Jonas  SILVA 54 ", "900027626", "P-2000004", "ab-12 x",
+        ]
+        for sample in samples {
+            for field in ["customer_name", "customer_id"] {
+                let mapped = sample.precomposedStringWithCompatibilityMapping
+                let expected =
+                    field == "customer_id"
+                    ? String(
+                        mapped.uppercased().unicodeScalars.filter {
+                            $0 != " " && $0 != "-" && !$0.properties.isWhitespace
+                        })
+                    : mapped.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+                #expect(BlindIndex.normalize(sample, field: field) == expected, "\(field): \(sample.debugDescription)")
+            }
+        }
+    }
+
     @Test("User names start with a lowercase letter and use a-z, 0-9, '.', '_', '-' up to 32 bytes")
     func userNames() {
         for good in ["alice", "a", "bob.smith", "c_d-e9", "a" + String(repeating: "b", count: 31)] {
