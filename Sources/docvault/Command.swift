@@ -34,12 +34,11 @@ struct Command: Sendable {
 
 /// What every command may need: the environment, secret input, and how to reach the vault.
 struct CommandContext: Sendable {
-    let environment: [String: String]
+    let environment: Variables
     let secrets: SecretInput
 
     func location(_ arguments: ParsedArguments) -> VaultLocation {
-        VaultLocation.resolve(
-            vault: arguments.value("--vault"), keys: arguments.value("--keys"), environment: environment)
+        VaultLocation.resolve(vault: arguments.value("--vault"), keys: arguments.value("--keys")) { environment[$0] }
     }
 
     /// Opens the vault and authenticates the actor named by --user / DOCVAULT_USER.

@@ -9,9 +9,9 @@ import VaultCore
 final class SecretInput: @unchecked Sendable {
     private var stdinLines: [String]?
     private var nextLine = 0
-    private let environment: [String: String]
+    private let environment: Variables
 
-    init(environment: [String: String]) {
+    init(environment: Variables) {
         self.environment = environment
     }
 

@@ -10,7 +10,7 @@ import VaultCore
 /// never extend one, and docvault says on stderr that it is in effect.
 enum TestClock {
     /// The clock for a session under `environment`.
-    static func from(_ environment: [String: String]) throws -> @Sendable () -> Date {
+    static func from(_ environment: Variables) throws -> @Sendable () -> Date {
         #if DOCVAULT_TEST_CLOCK
             if let text = environment["DOCVAULT_TEST_NOW"] {
                 guard let set = Timestamp.parse(text) else {

@@ -20,26 +20,8 @@ func topLevelHelp() -> String {
     return lines.joined(separator: "\n")
 }
 
-/// The environment's `DOCVAULT_` variables, the only ones docvault reads; the first of a repeated name wins, as for getenv.
-///
-/// `ProcessInfo.processInfo.environment` turns every variable into Swift strings and hashes
-/// them: 0.74 M of the 13.1 M instructions of a whole `show`'s main thread (callgrind).
-func docvaultVariables() -> [String: String] {
-    var found: [String: String] = [:]
-    var entry = environ
-    while let variable = entry.pointee {
-        entry += 1
-        guard strncmp(variable, "DOCVAULT_", 9) == 0 else { continue }
-        let text = String(cString: variable)
-        guard let equals = text.firstIndex(of: "=") else { continue }
-        let name = String(text[..<equals])
-        if found[name] == nil { found[name] = String(text[text.index(after: equals)...]) }
-    }
-    return found
-}
-
 /// Runs one command line and returns the process exit code.
-func run(_ arguments: [String], environment: [String: String]) -> Int32 {
+func run(_ arguments: [String], environment: Variables) -> Int32 {
     guard let name = arguments.first else {
         Console.err(topLevelHelp())
         return 64
@@ -121,4 +103,4 @@ umask(0o077)
 var noCoreFiles = rlimit(rlim_cur: 0, rlim_max: 0)
 _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCoreFiles)
 signal(SIGPIPE, SIG_IGN)
-exit(run(Array(CommandLine.arguments.dropFirst()), environment: docvaultVariables()))
+exit(run(Array(CommandLine.arguments.dropFirst()), environment: .ofThisProcess()))

@@ -15,9 +15,13 @@ public struct VaultLocation: Sendable {
 
     /// Resolves `--vault`/`DOCVAULT_DIR` and `--keys`/`DOCVAULT_KEYS`, defaulting to `./vault` and `./keys`.
     public static func resolve(vault: String?, keys: String?, environment: [String: String]) -> VaultLocation {
+        resolve(vault: vault, keys: keys) { environment[$0] }
+    }
+
+    /// Resolves the two folders as above, reading `DOCVAULT_DIR` and `DOCVAULT_KEYS` through `variable`.
+    public static func resolve(vault: String?, keys: String?, variable: (String) -> String?) -> VaultLocation {
         VaultLocation(
-            vault: vault ?? environment["DOCVAULT_DIR"] ?? "vault",
-            keys: keys ?? environment["DOCVAULT_KEYS"] ?? "keys")
+            vault: vault ?? variable("DOCVAULT_DIR") ?? "vault", keys: keys ?? variable("DOCVAULT_KEYS") ?? "keys")
     }
 
     /// The SQLite catalogue.
