@@ -131,10 +131,12 @@ public enum Filing {
         defer { lock.release() }
         do {
             let now = Timestamp.format(session.now())
+            let folder = try DocumentTable.recentBlobFolder(session.database)
             for (index, source) in sources.enumerated() {
                 let document = try encrypt(
                     source, path: request.paths[index], metadata: request.metadata, session: session, filedAt: now,
-                    durable: true, writers: &writers, progress: progress.map { report in { report(index, $0) } })
+                    durable: true, blobFolder: folder, writers: &writers,
+                    progress: progress.map { report in { report(index, $0) } })
                 FaultPoint.reach("file.blob-written")
                 pending.append(document)
             }

@@ -27,6 +27,15 @@ struct QueryPlanTests {
         #expect(lines.contains { $0.hasPrefix("SEARCH l USING INTEGER PRIMARY KEY") }, "\(lines)")
     }
 
+    @Test("Filing's look-up of the newest blob and of its folder's size seek the primary key and the blob_id index")
+    func recentBlobFolder() throws {
+        let newest = try Self.plan(DocumentTable.newestBlobSQL, bindings: [])
+        #expect(Self.scans(newest).isEmpty, "\(newest)")
+        let folder = try Self.plan(DocumentTable.blobsInFolderSQL, bindings: ["abcd", "abcdg"])
+        #expect(Self.scans(folder).isEmpty, "\(folder)")
+        #expect(folder.contains { $0.contains("INDEX") && $0.contains("blob_id") }, "\(folder)")
+    }
+
     @Test("Destruction's outstanding-loan check starts from the document, not from every active loan")
     func outstanding() throws {
         let lines = try Self.plan(LoanTable.outstandingSQL, bindings: [1])

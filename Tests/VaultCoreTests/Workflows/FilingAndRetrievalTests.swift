@@ -10,6 +10,24 @@ struct FilingAndRetrievalTests {
     private static let title = "Zygomorphic hailstorm claim dossier"
     private static let notes = "Adjuster Ptolemy Vanterpool visited on site"
 
+    @Test("Filings share the newest blob's folder until it holds the limit, then draw a new one")
+    func filingsShareTheNewestBlobFolder() throws {
+        let test = try TestVault()
+        #expect(try DocumentTable.recentBlobFolder(test.database) == nil, "an empty vault has no newest blob")
+        var ids: [String] = []
+        for index in 0..<3 {
+            let path = try test.input("scan-\(index).pdf", [UInt8(index), 1, 2, 3])
+            let filed = try test.file([path], category: "CL", year: 2024)
+            ids.append(try #require(try test.row(filed[0].reference).string("blob_id")))
+        }
+        #expect(Set(ids.map { $0.prefix(4) }).count == 1, "\(ids)")
+        #expect(Set(ids).count == 3, "the other 14 bytes stay random")
+        let folder = try #require([UInt8](hex: String(ids[0].prefix(4))))
+        #expect(try DocumentTable.recentBlobFolder(test.database, limit: 4) == folder)
+        #expect(try DocumentTable.recentBlobFolder(test.database, limit: 3) == nil, "a full folder is not reused")
+        for id in ids { #expect(FileManager.default.fileExists(atPath: test.vault.blobs.path(blobID: id))) }
+    }
+
     @Test("A filed document comes back byte for byte with its details opened")
     func fileAndGet() throws {
         let test = try TestVault()
