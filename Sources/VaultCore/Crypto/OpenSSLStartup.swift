@@ -10,7 +10,8 @@ import CSystem
 /// OpenSSL 3.0 reads its configuration and builds its provider tables on the first fetch of
 /// each kind of algorithm. callgrind counts 8.7 M instructions for a command's first HMAC and
 /// first AES-GCM, a third of a whole `docvault list` or `show`. ``begin()`` starts that work on
-/// another thread as soon as a command is known, so it overlaps with opening the catalogue
+/// another CPU (the executable calls it from its initialiser, before `main`), so it overlaps
+/// with the rest of start-up, opening the catalogue
 /// and reading the key file. Every primitive evaluates ``loaded`` first: one that needs
 /// OpenSSL before the tables are built waits for them instead of building them a second time.
 public enum OpenSSLStartup {
