@@ -13,12 +13,7 @@ public struct VaultLocation: Sendable {
         self.keys = keys
     }
 
-    /// Resolves `--vault`/`DOCVAULT_DIR` and `--keys`/`DOCVAULT_KEYS`, defaulting to `./vault` and `./keys`.
-    public static func resolve(vault: String?, keys: String?, environment: [String: String]) -> VaultLocation {
-        resolve(vault: vault, keys: keys) { environment[$0] }
-    }
-
-    /// Resolves the two folders as above, reading `DOCVAULT_DIR` and `DOCVAULT_KEYS` through `variable`.
+    /// Resolves `--vault`/`DOCVAULT_DIR` and `--keys`/`DOCVAULT_KEYS` (read through `variable`), defaulting to `./vault` and `./keys`.
     public static func resolve(vault: String?, keys: String?, variable: (String) -> String?) -> VaultLocation {
         VaultLocation(
             vault: vault ?? variable("DOCVAULT_DIR") ?? "vault", keys: keys ?? variable("DOCVAULT_KEYS") ?? "keys")
