@@ -149,10 +149,9 @@ enum DocumentTable {
     /// random `ab/cd/` was new, and its two `mkdir`s took about 1 ms each on this project's VM
     /// (strace -T, cold directory metadata), besides the extra folder sync.
     static func recentBlobFolder(_ db: Database, limit: Int = 256) throws -> [UInt8]? {
-        guard let newest = try db.queryOne(newestBlobSQL)?.string("blob_id"), newest.count == 32,
-            let folder = [UInt8](hex: String(newest.prefix(4)))
-        else { return nil }
+        guard let newest = try db.queryOne(newestBlobSQL)?.string("blob_id"), newest.count == 32 else { return nil }
         let prefix = String(newest.prefix(4))
+        guard let folder = [UInt8](hex: prefix) else { return nil }
         // "g" sorts after every hex digit, so [prefix, prefix + "g") holds exactly the ids in the folder.
         let count = try db.queryOne(blobsInFolderSQL, [prefix, prefix + "g"])?.int("n") ?? limit
         return count < limit ? folder : nil

@@ -70,11 +70,7 @@ public final class FileBlobStore: BlobStore {
     }
 
     /// The size of a committed blob, or nil if it is missing.
-    public func size(blobID: String) -> Int? {
-        var info = stat()
-        guard stat(path(blobID: blobID), &info) == 0 else { return nil }
-        return Int(info.st_size)
-    }
+    public func size(blobID: String) -> Int? { FileSystem.size(path(blobID: blobID)) }
 
     /// Every file under the store: blob ids of well-named `ab/cd/ID.blob` files, and every other path.
     ///
