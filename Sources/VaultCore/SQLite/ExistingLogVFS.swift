@@ -24,15 +24,12 @@ enum ExistingLogVFS {
         vfs.pointee.pNext = nil
         vfs.pointee.pAppData = UnsafeMutableRawPointer(base)
         vfs.pointee.xOpen = { vfs, path, file, flags, outFlags in
-            guard let base = vfs?.pointee.pAppData?.assumingMemoryBound(to: sqlite3_vfs.self),
-                let open = base.pointee.xOpen
-            else { return SQLITE_ERROR }
+            guard let base = vfs?.pointee.pAppData?.assumingMemoryBound(to: sqlite3_vfs.self) else {
+                return SQLITE_ERROR
+            }
             let exists = path.map { access($0, F_OK) == 0 } ?? false
-            let adjusted = ExistingLogVFS.flags(flags, fileExists: exists)
-            let result = open(base, path, file, adjusted, outFlags)
-            if result == SQLITE_OK && adjusted != flags { ExistingLogVFS.opensWithoutCreate.add(1, ordering: .relaxed) }
-            guard result == SQLITE_CANTOPEN, adjusted != flags else { return result }
-            return open(base, path, file, flags, outFlags)
+            return ExistingLogVFS.open(
+                through: base, path: path, file: file, flags: flags, outFlags: outFlags, fileExists: exists)
         }
         guard sqlite3_vfs_register(vfs, 0) == SQLITE_OK else { return nil }
         return vfsName
@@ -42,6 +39,22 @@ enum ExistingLogVFS {
 
     /// How many existing WAL files this process opened without `SQLITE_OPEN_CREATE`, for tests.
     static let opensWithoutCreate = Atomic<Int>(0)
+
+    /// Opens `path` through `base` with ``flags(_:fileExists:)``; retries with `flags` as given if that finds no file.
+    ///
+    /// `fileExists` is what `access(2)` said just before; the retry covers a WAL deleted since.
+    static func open(
+        through base: UnsafeMutablePointer<sqlite3_vfs>, path: UnsafePointer<CChar>?,
+        file: UnsafeMutablePointer<sqlite3_file>?, flags: Int32, outFlags: UnsafeMutablePointer<Int32>?,
+        fileExists: Bool
+    ) -> Int32 {
+        guard let open = base.pointee.xOpen else { return SQLITE_ERROR }
+        let adjusted = Self.flags(flags, fileExists: fileExists)
+        let result = open(base, path, file, adjusted, outFlags)
+        if result == SQLITE_OK && adjusted != flags { opensWithoutCreate.add(1, ordering: .relaxed) }
+        guard result == SQLITE_CANTOPEN, adjusted != flags else { return result }
+        return open(base, path, file, flags, outFlags)
+    }
 
     /// The open flags to use: `flags` without `SQLITE_OPEN_CREATE` for a WAL that exists, `flags` otherwise.
     static func flags(_ flags: Int32, fileExists: Bool) -> Int32 {

@@ -92,6 +92,30 @@ struct DatabaseTests {
         #expect(try reopened.query("SELECT x FROM t ORDER BY x").map { $0.int("x") } == [1, 2, 3])
     }
 
+    @Test("A WAL deleted between the existence check and the open is created after all")
+    func vanishedLogIsCreatedOnRetry() throws {
+        let folder = try TestVaultFolder()
+        let database = folder.path + "/gone.sqlite"
+        let wal = database + "-wal"
+        // The unix VFS takes a WAL's permissions from its database file, so that one exists.
+        #expect(FileManager.default.createFile(atPath: database, contents: Data()))
+        let base = try #require(sqlite3_vfs_find(nil))
+        let file = UnsafeMutableRawPointer.allocate(byteCount: Int(base.pointee.szOsFile), alignment: 16)
+        defer { file.deallocate() }
+        file.initializeMemory(as: UInt8.self, repeating: 0, count: Int(base.pointee.szOsFile))
+        let handle = file.assumingMemoryBound(to: sqlite3_file.self)
+        var outFlags: Int32 = 0
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_WAL
+        // access(2) said the WAL was there; it is not: the open without create fails and is retried with it.
+        let result = wal.withCString { path in
+            ExistingLogVFS.open(
+                through: base, path: path, file: handle, flags: flags, outFlags: &outFlags, fileExists: true)
+        }
+        #expect(result == SQLITE_OK)
+        #expect(FileManager.default.fileExists(atPath: wal))
+        if result == SQLITE_OK, let close = handle.pointee.pMethods?.pointee.xClose { _ = close(handle) }
+    }
+
     @Test("A reader elsewhere at close leaves the large log in place at once, and the next close folds it")
     func writeAheadLogFoldWaitsForNoReader() throws {
         let folder = try TestVaultFolder()
