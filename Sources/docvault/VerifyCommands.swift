@@ -6,10 +6,12 @@ let verifyCommand = Command(
     usage: "verify [--full | --sample <percent>] [--repair] [--json]",
     discussion: """
         Without --full: every live row has its blob with the right length, header and key commitment,
-        every blob has a row, and the audit chain and 'PRAGMA integrity_check' are sound. --full also
+        every blob has a row, the audit chain and 'PRAGMA integrity_check' are sound, and each shelf's
+        kept count matches its rows. --full also
         decrypts every chunk (to nowhere) and compares the SHA-256 sealed at filing; --sample P does that
         for P percent of the documents, chosen at random. --repair (admin) removes orphan blobs, partial
-        files left by interrupted filings and blobs of destroyed documents; never a catalogue row.
+        files left by interrupted filings and blobs of destroyed documents, and recounts a shelf (category
+        and year) whose kept document count is wrong; never a document's row.
         Exits 65 when a problem remains.
         """,
     options: actorOptions + [
@@ -38,7 +40,8 @@ let verifyCommand = Command(
         } else {
             for problem in report.problems {
                 Console.out(
-                    "\(problem.subject): \(problem.detail) [\(problem.kind)]\(problem.repaired ? " (removed)" : "")")
+                    "\(problem.subject): \(problem.detail) [\(problem.kind)]"
+                        + (problem.repaired ? " (\(problem.repairAction))" : ""))
             }
             var summary =
                 "verified \(report.documents) document(s) and \(report.tombstones) tombstone(s), "
@@ -46,8 +49,11 @@ let verifyCommand = Command(
             if report.decrypted > 0 {
                 summary += "; decrypted \(report.decrypted) (\(Render.size(report.bytesDecrypted)))"
             }
-            let removed = report.problems.count - report.remaining.count
-            summary += ": \(report.remaining.count) problem(s)" + (removed > 0 ? ", \(removed) removed" : "")
+            summary += ": \(report.remaining.count) problem(s)"
+            for action in ["removed", "recounted"] {
+                let count = report.problems.filter { $0.repaired && $0.repairAction == action }.count
+                if count > 0 { summary += ", \(count) \(action)" }
+            }
             Console.out(summary)
         }
         guard report.remaining.isEmpty else {

@@ -153,6 +153,43 @@ import Testing
         #expect(try sandbox.run(as: "audrey", ["verify", "--full"]).status == 0)
     }
 
+    @Test func aWrongShelfCountIsFoundAndRecountedByAnAdminOnly() throws {
+        let (sandbox, _) = try Self.vault()
+        let catalogue = sandbox.vault + "/catalog.sqlite"
+        // Both documents are on the one shelf fileOne uses.
+        let name = "CL 2024"
+        #expect(
+            try Catalogue.sqlite3([catalogue, "SELECT category, year, n FROM document_counts;"]).output == "CL|2024|2\n"
+        )
+        try Catalogue.execute(catalogue, "UPDATE document_counts SET n = 9;")
+        // list reports the kept count: the problem verify exists to catch.
+        let listed = try sandbox.run(as: "audrey", ["list", "--category", "CL", "--year", "2024"])
+        #expect(listed.status == 0, "\(listed)")
+        #expect(try sandbox.auditLog().last?.details.hasSuffix("results=9") == true)
+        let found = try sandbox.run(as: "audrey", ["verify"])
+        #expect(found.status == 65)
+        #expect(
+            found.stderr == "error: 1 problem(s) found; 'docvault verify --repair' (admin) recounts the shelves\n",
+            "\(found)")
+        #expect(
+            found.stdout.hasPrefix(
+                "\(name): the catalogue counts 9 documents on this shelf but holds 2 [shelf-count]\n"))
+        try sandbox.expectNoChange(audit: ["verify.repair:denied"]) {
+            expectFailure(
+                try sandbox.run(as: "audrey", ["verify", "--repair"]), 77,
+                ["'audrey' may not verify.repair; it needs the role admin"])
+        }
+        let repaired = try sandbox.run(as: "admin", ["verify", "--repair"])
+        #expect(repaired.status == 0, "\(repaired)")
+        #expect(repaired.stdout.hasPrefix("\(name): the catalogue counts 9 documents on this shelf but holds 2 "))
+        #expect(repaired.stdout.contains("[shelf-count] (recounted)\n"))
+        #expect(repaired.stdout.hasSuffix(": 0 problem(s), 1 recounted\n"), "\(repaired)")
+        #expect(try sandbox.auditLog().suffix(2).map(\.details).first == "removed=0; recounted=1")
+        let count = try Catalogue.sqlite3([catalogue, "SELECT n FROM document_counts;"])
+        #expect(count.output == "2\n")
+        #expect(try sandbox.run(as: "audrey", ["verify"]).status == 0)
+    }
+
     @Test func destroyedDocumentsVerifyCleanAndALeftBlobIsRemoved() throws {
         let (sandbox, refs) = try PurgeCommandTests.vault(2)
         let blob = try sandbox.blobFile(of: refs[0])

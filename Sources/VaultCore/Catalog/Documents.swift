@@ -76,6 +76,11 @@ public struct DocumentFilter: Sendable {
     var customerNameIndex: [UInt8]?
     var customerIDIndex: [UInt8]?
 
+    /// Whether only the category and the year are given, so `document_counts` answers the count.
+    var onlyShelf: Bool {
+        docType == nil && policyNo == nil && claimNo == nil && customerNameIndex == nil && customerIDIndex == nil
+    }
+
     /// An empty filter matches every document.
     public init(
         category: String? = nil, year: Int? = nil, docType: String? = nil, policyNo: String? = nil,
@@ -157,10 +162,44 @@ enum DocumentTable {
         return count < limit ? folder : nil
     }
 
-    /// How many rows ``matching(_:_:)`` would return, counted in SQL.
+    /// How many rows ``matching(_:_:)`` would return.
+    ///
+    /// A filter on category and year alone reads the counts the triggers of schema version 11
+    /// keep in `document_counts` (one row per shelf); any other field counts the matching rows.
     static func count(_ db: Database, _ filter: DocumentFilter) throws -> Int {
+        if filter.onlyShelf {
+            var clause = WhereClause()
+            clause.add("category = ?", filter.category)
+            clause.add("year = ?", filter.year)
+            return try db.queryOne(shelfCountSQL + clause.sql, clause.bindings)?.int("n") ?? 0
+        }
         let clause = whereClause(filter)
         return try db.queryOne("SELECT COUNT(*) AS n FROM documents\(clause.sql)", clause.bindings)?.int("n") ?? 0
+    }
+
+    /// The kept count of the shelves a category and year filter names, before its WHERE clause.
+    static let shelfCountSQL = "SELECT COALESCE(SUM(n), 0) AS n FROM document_counts"
+
+    /// Every shelf's kept count that differs from a fresh count of its rows: `verify`'s check of the triggers.
+    static func miscountedShelves(_ db: Database) throws -> [(category: String, year: Int, kept: Int, actual: Int)] {
+        try db.query(
+            """
+            SELECT category, year, SUM(kept) AS kept, SUM(actual) AS actual FROM (
+                SELECT category, year, n AS kept, 0 AS actual FROM document_counts
+                UNION ALL SELECT category, year, 0, COUNT(*) FROM documents GROUP BY category, year
+            ) GROUP BY category, year HAVING SUM(kept) <> SUM(actual) ORDER BY category, year
+            """
+        ).map { ($0.string("category") ?? "", $0.int("year"), $0.int("kept"), $0.int("actual")) }
+    }
+
+    /// Sets every shelf's kept count to a fresh count of its rows: `verify --repair`.
+    static func recountShelves(_ db: Database) throws {
+        try db.execute(
+            """
+            DELETE FROM document_counts;
+            INSERT INTO document_counts (category, year, n)
+            SELECT category, year, COUNT(*) FROM documents GROUP BY category, year;
+            """)
     }
 
     /// The WHERE clause of a filter: every given field must match.

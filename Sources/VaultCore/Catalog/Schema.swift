@@ -6,6 +6,7 @@ public enum CatalogSchema {
     public static let migrator = Migrator(
         migrations: [
             version1, version2, version3, version4, version5, version6, version7, version8, version9, version10,
+            version11,
         ])
 
     static let version1 = """
@@ -371,5 +372,35 @@ public enum CatalogSchema {
             reference TEXT NOT NULL UNIQUE REFERENCES documents(reference),
             imported_at TEXT NOT NULL
         ) WITHOUT ROWID;
+        """
+
+    /// Version 11: how many catalogue rows each category and year holds, kept by triggers.
+    ///
+    /// `list --category --year` records its result count in the audit entry before the first
+    /// row; counting 15,000 rows of one shelf at a million documents was a third of that
+    /// command's instructions before its first row (callgrind). Rows are never deleted and
+    /// never change shelf, but the delete and update triggers keep the count true if one
+    /// ever does; `verify` compares the table with a fresh count.
+    static let version11 = """
+        CREATE TABLE document_counts (
+            category TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            n INTEGER NOT NULL CHECK (n >= 0),
+            PRIMARY KEY (category, year)
+        ) WITHOUT ROWID;
+        INSERT INTO document_counts (category, year, n)
+        SELECT category, year, COUNT(*) FROM documents GROUP BY category, year;
+        CREATE TRIGGER documents_count_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO document_counts (category, year, n) VALUES (NEW.category, NEW.year, 1)
+            ON CONFLICT (category, year) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER documents_count_delete AFTER DELETE ON documents BEGIN
+            UPDATE document_counts SET n = n - 1 WHERE category = OLD.category AND year = OLD.year;
+        END;
+        CREATE TRIGGER documents_count_move AFTER UPDATE OF category, year ON documents BEGIN
+            UPDATE document_counts SET n = n - 1 WHERE category = OLD.category AND year = OLD.year;
+            INSERT INTO document_counts (category, year, n) VALUES (NEW.category, NEW.year, 1)
+            ON CONFLICT (category, year) DO UPDATE SET n = n + 1;
+        END;
         """
 }

@@ -18,12 +18,15 @@ public struct VerificationProblem: Sendable, Encodable, Equatable {
     /// A reference, or a path under `blobs/` for files without a row.
     public let subject: String
     /// `missing-blob`, `blob-size`, `blob-header`, `commitment`, `data-key`, `content`, `digest`,
-    /// `orphan-blob`, `destroyed-blob`, `partial-file`, `stray-file`, `audit-chain`, `integrity`.
+    /// `orphan-blob`, `destroyed-blob`, `partial-file`, `stray-file`, `audit-chain`, `integrity`, `shelf-count`.
     public let kind: String
     /// One line for a person.
     public let detail: String
-    /// Whether `--repair` removed it.
+    /// Whether `--repair` removed it (a file) or recounted it (a shelf).
     public var repaired = false
+
+    /// What `--repair` does to a problem of this kind: `recounted` for a shelf, `removed` for a file.
+    public var repairAction: String { kind == "shelf-count" ? "recounted" : "removed" }
 }
 
 /// What `verify` checked and found.
@@ -51,6 +54,9 @@ public struct VerificationReport: Sendable, Encodable {
     /// What to do about the remaining problems, for the one-line error.
     public var nextStep: String {
         let kinds = Set(remaining.map(\.kind))
+        if kinds == ["shelf-count"] {
+            return "'docvault verify --repair' (admin) recounts the shelves"
+        }
         if kinds.isSubset(of: ["orphan-blob", "partial-file", "destroyed-blob"]) {
             return "all are files without a live row: 'docvault verify --repair' (admin) removes them"
         }
@@ -89,6 +95,7 @@ public enum Verification {
                     VerificationProblem(subject: "catalog.sqlite", kind: "integrity", detail: message))
             }
         }
+        try checkShelfCounts(options, db: db, report: &report)
         try scanFiles(options, session: session, report: &report)
         try checkDocuments(options, session: session, report: &report, progress: progress)
         // Each entry is checked with the audit key of its generation (a replaced master key starts a new one).
@@ -102,8 +109,12 @@ public enum Verification {
                     detail: "the audit chain breaks at entry \(seq): \(audit.problem ?? "")"))
         }
         if options.repair {
-            let removed = report.problems.filter(\.repaired).count
-            try session.perform(.verifyRepair) { note in note.details = ["removed=\(removed)"] }
+            let repaired = report.problems.filter(\.repaired)
+            let recounted = repaired.filter { $0.repairAction == "recounted" }.count
+            try session.perform(.verifyRepair) { note in
+                note.details =
+                    ["removed=\(repaired.count - recounted)"] + (recounted > 0 ? ["recounted=\(recounted)"] : [])
+            }
         }
         try session.perform(.verify) { note in
             note.details = [
@@ -114,6 +125,22 @@ public enum Verification {
             if !report.remaining.isEmpty { note.outcome = .failed }
         }
         return report
+    }
+
+    /// The per-shelf counts `list` reports against a fresh count; `--repair` recounts them.
+    private static func checkShelfCounts(
+        _ options: VerificationOptions, db: Database, report: inout VerificationReport
+    ) throws {
+        let wrong = try DocumentTable.miscountedShelves(db)
+        guard !wrong.isEmpty else { return }
+        if options.repair { try db.writeTransaction { try DocumentTable.recountShelves(db) } }
+        for shelf in wrong {
+            var problem = VerificationProblem(
+                subject: "\(shelf.category) \(shelf.year)", kind: "shelf-count",
+                detail: "the catalogue counts \(shelf.kept) documents on this shelf but holds \(shelf.actual)")
+            problem.repaired = options.repair
+            report.problems.append(problem)
+        }
     }
 
     /// Files without a live row: orphans, leftovers of interrupted writes, blobs of destroyed documents.

@@ -363,7 +363,8 @@ struct MigratorTests {
         #expect(
             tables == [
                 "audit_keys", "audit_log", "business_events", "categories", "completeness_rules", "customer_changes",
-                "customers", "destruction_batches", "destruction_items", "documents", "import_rows", "keyslots",
+                "customers", "destruction_batches", "destruction_items", "document_counts", "documents", "import_rows",
+                "keyslots",
                 "legal_holds",
                 "loan_items",
                 "loans", "retention_floors", "retention_rules", "users", "vault_keys", "vault_meta", "vault_settings",
