@@ -18,11 +18,15 @@ enum Console {
     /// Writes `text` to standard output without adding a newline.
     static func rawOut(_ text: String) { write(text, to: STDOUT_FILENO) }
 
+    /// Writes UTF-8 `bytes` to standard output as they are.
+    static func rawOut(bytes: [UInt8]) { write(bytes, to: STDOUT_FILENO) }
+
     /// Writes `text` to standard error without adding a newline.
     static func rawErr(_ text: String) { write(text, to: STDERR_FILENO) }
 
-    private static func write(_ text: String, to descriptor: Int32) {
-        let bytes = Array(text.utf8)
+    private static func write(_ text: String, to descriptor: Int32) { write(Array(text.utf8), to: descriptor) }
+
+    private static func write(_ bytes: [UInt8], to descriptor: Int32) {
         do {
             try bytes.withUnsafeBytes { try FileDescriptor(rawValue: descriptor, owned: false).write($0) }
         } catch let failure as POSIXFailure where failure.code == EPIPE {
@@ -98,7 +102,9 @@ enum Render {
 
     /// Terminal columns `text` occupies: East Asian wide and fullwidth characters take two.
     static func displayWidth(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + scalarWidth($1) }
+        // Printable ASCII, nearly every cell of a listing, is one column per byte.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
+        return text.unicodeScalars.reduce(0) { $0 + scalarWidth($1) }
     }
 
     static func scalarWidth(_ scalar: Unicode.Scalar) -> Int {

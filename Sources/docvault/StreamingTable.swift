@@ -50,24 +50,20 @@ final class StreamingTable {
 
     private func emit(_ cells: [String]) {
         guard var current = widths else { return }
-        var line = ""
         for (index, cell) in cells.enumerated() {
+            buffer.append(contentsOf: cell.utf8)
+            guard index < cells.count - 1 else { break }
             let width = Render.displayWidth(cell)
-            if index == cells.count - 1 {
-                line += cell
-            } else {
-                current[index] = max(current[index], width)
-                line += cell + String(repeating: " ", count: current[index] - width) + "  "
-            }
+            current[index] = max(current[index], width)
+            buffer.append(contentsOf: repeatElement(0x20, count: current[index] - width + 2))
         }
         widths = current
-        buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)
     }
 
     private func write() {
         guard !buffer.isEmpty else { return }
-        Console.rawOut(String(decoding: buffer, as: UTF8.self))
+        Console.rawOut(bytes: buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 }

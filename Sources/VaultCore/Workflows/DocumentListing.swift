@@ -36,7 +36,7 @@ extension CatalogQueries {
         }
         var handed = 0
         do {
-            try DocumentTable.forEachMatching(session.database, normalized) { row in
+            try DocumentTable.forEachListed(session.database, normalized) { row in
                 let title = try session.keys.openText(row.titleSealed, field: "title", documentUID: row.uid)
                 try each(
                     ListedDocument(
