@@ -9,11 +9,8 @@ let package = Package(
         .executable(name: "docvault-fuzz", targets: ["docvault-fuzz"]),
     ],
     targets: [
-        .systemLibrary(
-            name: "COpenSSL",
-            pkgConfig: "libcrypto",
-            providers: [.apt(["libssl-dev"])]
-        ),
+        // OpenSSL 3's headers (libssl-dev) only: VaultCore opens libcrypto.so.3 at run time (LibCrypto.swift).
+        .systemLibrary(name: "COpenSSL"),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
@@ -56,7 +53,9 @@ let package = Package(
         .testTarget(
             name: "VaultCoreTests",
             dependencies: ["VaultCore", "COpenSSL", "VaultFuzzChecks"],
-            resources: [.copy("Resources")]
+            resources: [.copy("Resources")],
+            // IndependentDecryptionTests calls OpenSSL directly, apart from VaultCore's table.
+            linkerSettings: [.linkedLibrary("crypto")]
         ),
         .testTarget(
             name: "DocvaultBenchTests",

@@ -28,4 +28,7 @@ extern int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set);
 /// Sets the CPUs a thread created with these attributes may run on; glibc declares it only under _GNU_SOURCE.
 extern int pthread_attr_setaffinity_np(pthread_attr_t *attributes, size_t size, const cpu_set_t *set);
 
+/// A symbol of a given version in a library opened with dlopen(3) (dlvsym(3)); glibc declares it only under _GNU_SOURCE.
+extern void *dlvsym(void *handle, const char *symbol, const char *version);
+
 #endif

@@ -1,5 +1,9 @@
 internal import COpenSSL
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// AES-256-GCM with 96-bit nonces and full 16-byte tags only.
 ///
 /// OpenSSL accepts tags shorter than 16 bytes when the caller asks for them;
@@ -20,29 +24,28 @@ public final class AES256GCM {
     /// Prepares a cipher for `key`, which must be 32 bytes.
     public init(key: SecretBytes) throws {
         guard key.count == Self.keyLength else { throw CryptoError.invalidLength("AES-256-GCM key") }
-        _ = OpenSSLStartup.loaded
-        guard let enc = EVP_CIPHER_CTX_new() else { throw CryptoError.library("EVP_CIPHER_CTX_new") }
-        guard let dec = EVP_CIPHER_CTX_new() else {
-            EVP_CIPHER_CTX_free(enc)
+        guard let enc = libcrypto.EVP_CIPHER_CTX_new() else { throw CryptoError.library("EVP_CIPHER_CTX_new") }
+        guard let dec = libcrypto.EVP_CIPHER_CTX_new() else {
+            libcrypto.EVP_CIPHER_CTX_free(enc)
             throw CryptoError.library("EVP_CIPHER_CTX_new")
         }
         encryptContext = enc
         decryptContext = dec
         let ok = key.withUnsafeBytes { keyBytes -> Bool in
             let keyPointer = keyBytes.bindMemory(to: UInt8.self).baseAddress
-            return EVP_EncryptInit_ex(enc, EVP_aes_256_gcm(), nil, nil, nil) == 1
-                && EVP_CIPHER_CTX_ctrl(enc, EVP_CTRL_GCM_SET_IVLEN, Int32(Self.nonceLength), nil) == 1
-                && EVP_EncryptInit_ex(enc, nil, nil, keyPointer, nil) == 1
-                && EVP_DecryptInit_ex(dec, EVP_aes_256_gcm(), nil, nil, nil) == 1
-                && EVP_CIPHER_CTX_ctrl(dec, EVP_CTRL_GCM_SET_IVLEN, Int32(Self.nonceLength), nil) == 1
-                && EVP_DecryptInit_ex(dec, nil, nil, keyPointer, nil) == 1
+            return libcrypto.EVP_EncryptInit_ex(enc, libcrypto.EVP_aes_256_gcm(), nil, nil, nil) == 1
+                && libcrypto.EVP_CIPHER_CTX_ctrl(enc, EVP_CTRL_GCM_SET_IVLEN, Int32(Self.nonceLength), nil) == 1
+                && libcrypto.EVP_EncryptInit_ex(enc, nil, nil, keyPointer, nil) == 1
+                && libcrypto.EVP_DecryptInit_ex(dec, libcrypto.EVP_aes_256_gcm(), nil, nil, nil) == 1
+                && libcrypto.EVP_CIPHER_CTX_ctrl(dec, EVP_CTRL_GCM_SET_IVLEN, Int32(Self.nonceLength), nil) == 1
+                && libcrypto.EVP_DecryptInit_ex(dec, nil, nil, keyPointer, nil) == 1
         }
         guard ok else { throw CryptoError.library("EVP_CipherInit_ex") }
     }
 
     deinit {
-        EVP_CIPHER_CTX_free(encryptContext)
-        EVP_CIPHER_CTX_free(decryptContext)
+        libcrypto.EVP_CIPHER_CTX_free(encryptContext)
+        libcrypto.EVP_CIPHER_CTX_free(decryptContext)
     }
 
     /// Encrypts `plaintext` into `output` (same length) and writes the 16-byte tag into `tag`.
@@ -60,26 +63,30 @@ public final class AES256GCM {
         }
         let ctx = encryptContext
         var length: Int32 = 0
-        guard EVP_EncryptInit_ex(ctx, nil, nil, nil, nonce.bindMemory(to: UInt8.self).baseAddress) == 1 else {
+        guard libcrypto.EVP_EncryptInit_ex(ctx, nil, nil, nil, nonce.bindMemory(to: UInt8.self).baseAddress) == 1 else {
             throw CryptoError.library("EVP_EncryptInit_ex")
         }
         if aad.count > 0 {
             guard
-                EVP_EncryptUpdate(ctx, nil, &length, aad.bindMemory(to: UInt8.self).baseAddress, Int32(aad.count))
+                libcrypto.EVP_EncryptUpdate(
+                    ctx, nil, &length, aad.bindMemory(to: UInt8.self).baseAddress, Int32(aad.count))
                     == 1
             else { throw CryptoError.library("EVP_EncryptUpdate") }
         }
         if plaintext.count > 0 {
             guard
-                EVP_EncryptUpdate(
+                libcrypto.EVP_EncryptUpdate(
                     ctx, output.bindMemory(to: UInt8.self).baseAddress, &length,
                     plaintext.bindMemory(to: UInt8.self).baseAddress, Int32(plaintext.count)) == 1
             else { throw CryptoError.library("EVP_EncryptUpdate") }
         }
         // GCM's final step emits no bytes; OpenSSL still wants a valid pointer.
         var scratch = [UInt8](repeating: 0, count: 16)
-        guard EVP_EncryptFinal_ex(ctx, &scratch, &length) == 1 else { throw CryptoError.library("EVP_EncryptFinal_ex") }
-        guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagLength), tag.baseAddress) == 1 else {
+        guard libcrypto.EVP_EncryptFinal_ex(ctx, &scratch, &length) == 1 else {
+            throw CryptoError.library("EVP_EncryptFinal_ex")
+        }
+        guard libcrypto.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagLength), tag.baseAddress) == 1
+        else {
             throw CryptoError.library("EVP_CTRL_GCM_GET_TAG")
         }
     }
@@ -100,31 +107,32 @@ public final class AES256GCM {
         }
         let ctx = decryptContext
         var length: Int32 = 0
-        guard EVP_DecryptInit_ex(ctx, nil, nil, nil, nonce.bindMemory(to: UInt8.self).baseAddress) == 1 else {
+        guard libcrypto.EVP_DecryptInit_ex(ctx, nil, nil, nil, nonce.bindMemory(to: UInt8.self).baseAddress) == 1 else {
             throw CryptoError.library("EVP_DecryptInit_ex")
         }
         if aad.count > 0 {
             guard
-                EVP_DecryptUpdate(ctx, nil, &length, aad.bindMemory(to: UInt8.self).baseAddress, Int32(aad.count))
+                libcrypto.EVP_DecryptUpdate(
+                    ctx, nil, &length, aad.bindMemory(to: UInt8.self).baseAddress, Int32(aad.count))
                     == 1
             else { throw CryptoError.library("EVP_DecryptUpdate") }
         }
         if ciphertext.count > 0 {
             guard
-                EVP_DecryptUpdate(
+                libcrypto.EVP_DecryptUpdate(
                     ctx, output.bindMemory(to: UInt8.self).baseAddress, &length,
                     ciphertext.bindMemory(to: UInt8.self).baseAddress, Int32(ciphertext.count)) == 1
             else { throw CryptoError.library("EVP_DecryptUpdate") }
         }
         var tagCopy = [UInt8](tag)
-        guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagLength), &tagCopy) == 1 else {
+        guard libcrypto.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagLength), &tagCopy) == 1 else {
             throw CryptoError.library("EVP_CTRL_GCM_SET_TAG")
         }
         // GCM's final step emits no bytes; it only compares the tag.
         var scratch = [UInt8](repeating: 0, count: 16)
-        let verified = EVP_DecryptFinal_ex(ctx, &scratch, &length) > 0
+        let verified = libcrypto.EVP_DecryptFinal_ex(ctx, &scratch, &length) > 0
         guard verified else {
-            if let base = output.baseAddress { OPENSSL_cleanse(base, output.count) }
+            if let base = output.baseAddress { explicit_bzero(base, output.count) }
             throw CryptoError.authenticationFailed
         }
     }

@@ -15,8 +15,8 @@ public enum HashFunction: Sendable {
 
     var evp: OpaquePointer? {
         switch self {
-        case .sha256: EVP_sha256()
-        case .sha512: EVP_sha512()
+        case .sha256: libcrypto.EVP_sha256()
+        case .sha512: libcrypto.EVP_sha512()
         }
     }
 }
@@ -29,22 +29,21 @@ public final class StreamingHash {
 
     /// Starts a new hash computation.
     public init(_ function: HashFunction) throws {
-        _ = OpenSSLStartup.loaded
-        guard let ctx = EVP_MD_CTX_new() else { throw CryptoError.library("EVP_MD_CTX_new") }
-        guard EVP_DigestInit_ex(ctx, function.evp, nil) == 1 else {
-            EVP_MD_CTX_free(ctx)
+        guard let ctx = libcrypto.EVP_MD_CTX_new() else { throw CryptoError.library("EVP_MD_CTX_new") }
+        guard libcrypto.EVP_DigestInit_ex(ctx, function.evp, nil) == 1 else {
+            libcrypto.EVP_MD_CTX_free(ctx)
             throw CryptoError.library("EVP_DigestInit_ex")
         }
         self.context = ctx
         self.function = function
     }
 
-    deinit { EVP_MD_CTX_free(context) }
+    deinit { libcrypto.EVP_MD_CTX_free(context) }
 
     /// Adds `bytes` to the hash.
     public func update(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0 else { return }
-        guard EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1 else {
+        guard libcrypto.EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1 else {
             throw CryptoError.library("EVP_DigestUpdate")
         }
     }
@@ -58,7 +57,9 @@ public final class StreamingHash {
     public func finish() throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: function.outputLength)
         var length: UInt32 = 0
-        guard EVP_DigestFinal_ex(context, &out, &length) == 1 else { throw CryptoError.library("EVP_DigestFinal_ex") }
+        guard libcrypto.EVP_DigestFinal_ex(context, &out, &length) == 1 else {
+            throw CryptoError.library("EVP_DigestFinal_ex")
+        }
         return out
     }
 
@@ -76,14 +77,13 @@ public enum HMAC {
     public static func authenticate(
         _ function: HashFunction, key: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer
     ) throws -> [UInt8] {
-        _ = OpenSSLStartup.loaded
         var out = [UInt8](repeating: 0, count: function.outputLength)
         var length: UInt32 = 0
         // OpenSSL wants non-null pointers even for an empty key or message.
         let placeholder: [UInt8] = [0]
         let result = placeholder.withUnsafeBytes { placeholderBytes in
             out.withUnsafeMutableBufferPointer { outBuffer in
-                COpenSSL.HMAC(
+                libcrypto.HMAC(
                     function.evp, key.baseAddress ?? placeholderBytes.baseAddress, Int32(key.count),
                     (message.baseAddress ?? placeholderBytes.baseAddress)?.assumingMemoryBound(to: UInt8.self),
                     message.count,

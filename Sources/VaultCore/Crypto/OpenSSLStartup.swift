@@ -5,14 +5,14 @@ import CSystem
     import Glibc
 #endif
 
-/// Builds OpenSSL's algorithm tables once per process, on the second core while a command starts.
+/// Opens libcrypto and builds OpenSSL's algorithm tables once per process, on the second core while a command starts.
 ///
 /// OpenSSL 3.0 reads its configuration and builds its provider tables on the first fetch of
 /// each kind of algorithm. callgrind counts 8.7 M instructions for a command's first HMAC and
 /// first AES-GCM, a third of a whole `docvault list` or `show`. ``begin()`` starts that work on
 /// another CPU (the executable calls it from its initialiser, before `main`), so it overlaps
 /// with the rest of start-up, opening the catalogue
-/// and reading the key file. Every primitive evaluates ``loaded`` first: one that needs
+/// and reading the key file. Every primitive reaches libcrypto through ``library``: one that needs
 /// OpenSSL before the tables are built waits for them instead of building them a second time.
 public enum OpenSSLStartup {
     /// Starts building the tables on a detached thread on another CPU; returns at once.
@@ -30,7 +30,7 @@ public enum OpenSSLStartup {
             pthread_create(
                 &thread, &attributes,
                 { _ in
-                    _ = OpenSSLStartup.loaded
+                    _ = OpenSSLStartup.library
                     return nil
                 }, nil) == 0
         else { return }
@@ -62,14 +62,16 @@ public enum OpenSSLStartup {
         return remaining > 0 ? others : nil
     }
 
-    /// Initialises OpenSSL and fetches what docvault uses; evaluated once, other callers wait for it.
+    /// Opens libcrypto, initialises OpenSSL and fetches what docvault uses; evaluated once, other callers wait for it.
     ///
     /// No exit-time clean-up is registered: a command that ends while this is still running on the
     /// other thread must not free OpenSSL's tables under it. The process's memory goes with it.
-    static let loaded: Void = {
-        _ = OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_ATEXIT), nil)
-        EVP_MAC_free(EVP_MAC_fetch(nil, "HMAC", nil))
-        EVP_MD_free(EVP_MD_fetch(nil, "SHA256", nil))
-        EVP_CIPHER_free(EVP_CIPHER_fetch(nil, "AES-256-GCM", nil))
+    static let library: docvault_libcrypto = {
+        let library = LibCrypto.openOrExit()
+        _ = library.OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_ATEXIT), nil)
+        library.EVP_MAC_free(library.EVP_MAC_fetch(nil, "HMAC", nil))
+        library.EVP_MD_free(library.EVP_MD_fetch(nil, "SHA256", nil))
+        library.EVP_CIPHER_free(library.EVP_CIPHER_fetch(nil, "AES-256-GCM", nil))
+        return library
     }()
 }

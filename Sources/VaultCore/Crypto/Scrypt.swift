@@ -59,14 +59,13 @@ public enum Scrypt {
             throw CryptoError.unacceptableParameters("scrypt parameters")
         }
         guard length > 0 else { throw CryptoError.invalidLength("scrypt output") }
-        _ = OpenSSLStartup.loaded
         let output = SecretBytes(zeroedCount: length)
         let placeholder: [UInt8] = [0]
         let ok = output.withUnsafeMutableBytes { out in
             password.withUnsafeBytes { pass in
                 salt.withUnsafeBytes { saltBytes in
                     placeholder.withUnsafeBytes { empty in
-                        EVP_PBE_scrypt(
+                        libcrypto.EVP_PBE_scrypt(
                             (pass.baseAddress ?? empty.baseAddress)?.assumingMemoryBound(to: CChar.self), pass.count,
                             (saltBytes.baseAddress ?? empty.baseAddress)?.assumingMemoryBound(to: UInt8.self),
                             saltBytes.count,

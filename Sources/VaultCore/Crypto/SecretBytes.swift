@@ -1,9 +1,13 @@
 internal import COpenSSL
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Key material that zeroes itself when released and compares in constant time.
 ///
 /// The bytes live in one heap allocation owned by this class and are wiped with
-/// `OPENSSL_cleanse` in `deinit`. There is no accessor that returns an `Array`;
+/// `explicit_bzero` (which the optimiser may not drop) in `deinit`. There is no accessor that returns an `Array`;
 /// callers borrow the bytes through `withUnsafeBytes` for the duration of a call.
 public final class SecretBytes: @unchecked Sendable {
     private let storage: UnsafeMutableRawBufferPointer
@@ -31,7 +35,7 @@ public final class SecretBytes: @unchecked Sendable {
     }
 
     deinit {
-        if let base = storage.baseAddress { OPENSSL_cleanse(base, storage.count) }
+        if let base = storage.baseAddress { explicit_bzero(base, storage.count) }
         storage.deallocate()
     }
 
@@ -51,7 +55,7 @@ public final class SecretBytes: @unchecked Sendable {
         if count == 0 { return true }
         return withUnsafeBytes { mine in
             other.withUnsafeBytes { theirs in
-                CRYPTO_memcmp(mine.baseAddress, theirs.baseAddress, mine.count) == 0
+                libcrypto.CRYPTO_memcmp(mine.baseAddress, theirs.baseAddress, mine.count) == 0
             }
         }
     }
@@ -81,13 +85,13 @@ public func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
     guard lhs.count == rhs.count else { return false }
     if lhs.isEmpty { return true }
     return lhs.withUnsafeBytes { a in
-        rhs.withUnsafeBytes { b in CRYPTO_memcmp(a.baseAddress, b.baseAddress, a.count) == 0 }
+        rhs.withUnsafeBytes { b in libcrypto.CRYPTO_memcmp(a.baseAddress, b.baseAddress, a.count) == 0 }
     }
 }
 
 /// Overwrites an array's bytes with zeros in a way the optimiser keeps.
 public func secureZero(_ bytes: inout [UInt8]) {
     bytes.withUnsafeMutableBytes { buffer in
-        if let base = buffer.baseAddress { OPENSSL_cleanse(base, buffer.count) }
+        if let base = buffer.baseAddress { explicit_bzero(base, buffer.count) }
     }
 }

@@ -5,8 +5,7 @@ public enum SecureRandom {
     /// Fills `buffer` with random bytes.
     public static func fill(_ buffer: UnsafeMutableRawBufferPointer) throws {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-        _ = OpenSSLStartup.loaded
-        guard RAND_bytes(base.assumingMemoryBound(to: UInt8.self), Int32(buffer.count)) == 1 else {
+        guard libcrypto.RAND_bytes(base.assumingMemoryBound(to: UInt8.self), Int32(buffer.count)) == 1 else {
             throw CryptoError.randomUnavailable
         }
     }
