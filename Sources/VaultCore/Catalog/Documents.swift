@@ -129,7 +129,15 @@ enum DocumentTable {
                 doc.wrappedDataKey, doc.keyEpoch, doc.titleSealed, doc.customerNameSealed, doc.customerIDSealed,
                 doc.fileNameSealed, doc.notesSealed, doc.sha256Sealed, doc.customerNameIndex, doc.customerIDIndex,
             ])
+        // The shelf's kept count, in the caller's transaction (not a trigger: see CatalogSchema.version11).
+        try db.run(countInsertSQL, [doc.category, doc.year])
     }
+
+    /// Adds one to a shelf's kept count, creating it at one.
+    static let countInsertSQL = """
+        INSERT INTO document_counts (category, year, n) VALUES (?, ?, 1)
+        ON CONFLICT (category, year) DO UPDATE SET n = n + 1
+        """
 
     static func find(_ db: Database, reference: String) throws -> DocumentRow? {
         try db.queryOne("SELECT * FROM documents WHERE reference = ?", [reference]).map(DocumentRow.init(row:))
@@ -197,8 +205,8 @@ enum DocumentTable {
 
     /// How many rows ``matching(_:_:)`` would return.
     ///
-    /// A filter on category and year alone reads the counts the triggers of schema version 11
-    /// keep in `document_counts` (one row per shelf); any other field counts the matching rows.
+    /// A filter on category and year alone reads the counts `document_counts` keeps (schema
+    /// version 11, one row per shelf); any other field counts the matching rows.
     static func count(_ db: Database, _ filter: DocumentFilter) throws -> Int {
         if filter.onlyShelf {
             var clause = WhereClause()
