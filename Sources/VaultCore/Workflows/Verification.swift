@@ -52,16 +52,22 @@ public struct VerificationReport: Sendable, Encodable {
     public var remaining: [VerificationProblem] { problems.filter { !$0.repaired } }
 
     /// What to do about the remaining problems, for the one-line error.
+    ///
+    /// A wrong shelf count is repaired alongside whatever else is repairable, so it only adds
+    /// to the advice; any damage to a document still sends the reader to a backup.
     public var nextStep: String {
-        let kinds = Set(remaining.map(\.kind))
-        if kinds == ["shelf-count"] {
+        var kinds = Set(remaining.map(\.kind))
+        let recount = kinds.remove("shelf-count") != nil
+        if kinds.isEmpty {
             return "'docvault verify --repair' (admin) recounts the shelves"
         }
+        let andRecount = recount ? " and recounts the shelves" : ""
         if kinds.isSubset(of: ["orphan-blob", "partial-file", "destroyed-blob"]) {
-            return "all are files without a live row: 'docvault verify --repair' (admin) removes them"
+            return "all are files without a live row: 'docvault verify --repair' (admin) removes them" + andRecount
         }
         if kinds.isSubset(of: ["orphan-blob", "partial-file", "destroyed-blob", "stray-file"]) {
             return "move the files docvault never writes out of blobs/; 'docvault verify --repair' removes the rest"
+                + andRecount
         }
         return "restore the named documents from a backup"
     }

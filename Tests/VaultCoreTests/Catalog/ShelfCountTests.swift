@@ -116,6 +116,28 @@ struct ShelfCountTests {
         #expect(again.problems.isEmpty)
     }
 
+    @Test("A wrong shelf count adds to verify's advice without hiding the rest")
+    func nextStepWithOtherProblems() {
+        func report(_ kinds: String...) -> VerificationReport {
+            var report = VerificationReport()
+            report.problems = kinds.map { VerificationProblem(subject: "s", kind: $0, detail: "d") }
+            return report
+        }
+        #expect(report("shelf-count").nextStep == "'docvault verify --repair' (admin) recounts the shelves")
+        #expect(
+            report("orphan-blob", "shelf-count").nextStep
+                == "all are files without a live row: 'docvault verify --repair' (admin) removes them "
+                + "and recounts the shelves")
+        #expect(
+            report("stray-file", "shelf-count").nextStep
+                == "move the files docvault never writes out of blobs/; 'docvault verify --repair' removes the rest "
+                + "and recounts the shelves")
+        #expect(report("digest", "shelf-count").nextStep == "restore the named documents from a backup")
+        #expect(
+            report("orphan-blob").nextStep
+                == "all are files without a live row: 'docvault verify --repair' (admin) removes them")
+    }
+
     @Test("The kept count of one shelf seeks the primary key of document_counts")
     func plan() throws {
         let test = try Self.vault()
