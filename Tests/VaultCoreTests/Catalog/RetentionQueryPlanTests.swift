@@ -21,11 +21,13 @@ struct RetentionQueryPlanTests {
         #expect(lines.contains { $0.hasPrefix("SEARCH i USING PRIMARY KEY (loan_id=?)") }, "\(lines)")
     }
 
-    @Test("A category's documents are found by the category index, not a scan")
+    @Test("A category's documents are found by the unique (category, year, item_no) index, not a scan")
     func category() throws {
         let lines = try Self.plan(
             "SELECT \(RetentionDocument.columns) FROM documents WHERE category = ? AND status = 'active'",
             bindings: ["OT"])
-        #expect(lines.contains { $0.contains("documents_by_category_year") }, "\(lines)")
+        #expect(
+            lines.contains { $0.hasPrefix("SEARCH documents USING INDEX") && $0.contains("(category=?)") }, "\(lines)")
+        #expect(!lines.contains { $0.hasPrefix("SCAN") }, "\(lines)")
     }
 }
