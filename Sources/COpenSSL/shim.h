@@ -16,12 +16,11 @@
 /// The libcrypto functions docvault calls, looked up in libcrypto.so.3 at run time (VaultCore's LibCrypto.swift).
 ///
 /// docvault does not link libcrypto: the dynamic linker bound its 4,191 symbols on the main thread
-/// before `main` (Debian builds it BIND_NOW), a third of a short command's instructions. VaultCore
-/// opens it on the thread that builds OpenSSL's tables instead. Only these types are used from the
+/// before `main` (Debian builds it BIND_NOW). VaultCore opens it on the thread that builds
+/// OpenSSL's tables instead. Only these types are used from the
 /// declarations above; a direct call would fail to link.
 typedef struct docvault_libcrypto {
     DOCVAULT_LIBCRYPTO_FUNCTION(OPENSSL_init_crypto)
-    DOCVAULT_LIBCRYPTO_FUNCTION(OPENSSL_cleanse)
     DOCVAULT_LIBCRYPTO_FUNCTION(CRYPTO_memcmp)
     DOCVAULT_LIBCRYPTO_FUNCTION(RAND_bytes)
     DOCVAULT_LIBCRYPTO_FUNCTION(EVP_MAC_fetch)

@@ -27,7 +27,7 @@ import Testing
                 #expect(result.stdout.isEmpty, "\(result)")
                 #expect(
                     result.stderr
-                        == "docvault: libcrypto.so.3 has no OPENSSL_init_crypto of version OPENSSL_3.0.0: not OpenSSL 3\n",
+                        == "error: libcrypto.so.3 has no OPENSSL_init_crypto of version OPENSSL_3.0.0: not OpenSSL 3\n",
                     "\(result)")
             }
         }

@@ -27,7 +27,6 @@ struct LibCryptoTests {
         let linkedHMAC = UnsafeRawPointer(try #require(dlsym(nil, "HMAC")))
         let pairs: [(String, UnsafeRawPointer, UnsafeRawPointer)] = [
             Self.pair("OPENSSL_init_crypto", table.OPENSSL_init_crypto, OPENSSL_init_crypto),
-            Self.pair("OPENSSL_cleanse", table.OPENSSL_cleanse, OPENSSL_cleanse),
             Self.pair("CRYPTO_memcmp", table.CRYPTO_memcmp, CRYPTO_memcmp),
             Self.pair("RAND_bytes", table.RAND_bytes, RAND_bytes),
             Self.pair("EVP_MAC_fetch", table.EVP_MAC_fetch, EVP_MAC_fetch),
