@@ -7,9 +7,8 @@ let verifyCommand = Command(
     discussion: """
         Without --full: every live row has its blob with the right length, header and key commitment,
         every blob has a row, the audit chain and 'PRAGMA integrity_check' are sound, and each shelf's
-        kept count matches its rows. --full also
-        decrypts every chunk (to nowhere) and compares the SHA-256 sealed at filing; --sample P does that
-        for P percent of the documents, chosen at random. --repair (admin) removes orphan blobs, partial
+        kept count matches its rows. --full also decrypts every chunk (to nowhere) and compares the
+        SHA-256 sealed at filing; --sample P does that for P percent of the documents, chosen at random. --repair (admin) removes orphan blobs, partial
         files left by interrupted filings and blobs of destroyed documents, and recounts a shelf (category
         and year) whose kept document count is wrong; never a document's row.
         Exits 65 when a problem remains.

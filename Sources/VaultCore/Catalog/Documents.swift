@@ -208,14 +208,10 @@ enum DocumentTable {
     /// A filter on category and year alone reads the counts `document_counts` keeps (schema
     /// version 11, one row per shelf); any other field counts the matching rows.
     static func count(_ db: Database, _ filter: DocumentFilter) throws -> Int {
-        if filter.onlyShelf {
-            var clause = WhereClause()
-            clause.add("category = ?", filter.category)
-            clause.add("year = ?", filter.year)
-            return try db.queryOne(shelfCountSQL + clause.sql, clause.bindings)?.int("n") ?? 0
-        }
+        // A shelf-only filter's clause names nothing but category and year, which both tables have.
         let clause = whereClause(filter)
-        return try db.queryOne("SELECT COUNT(*) AS n FROM documents\(clause.sql)", clause.bindings)?.int("n") ?? 0
+        let source = filter.onlyShelf ? shelfCountSQL : "SELECT COUNT(*) AS n FROM documents"
+        return try db.queryOne(source + clause.sql, clause.bindings)?.int("n") ?? 0
     }
 
     /// The kept count of the shelves a category and year filter names, before its WHERE clause.
