@@ -3,6 +3,7 @@
 #include <sys/types.h>
 #include <pthread.h>
 #include <sched.h>
+#include <fcntl.h>
 
 /// glibc declares sync_file_range(2) only under _GNU_SOURCE, which Swift's Glibc module is not built with.
 extern int sync_file_range(int fd, __off64_t offset, __off64_t nbytes, unsigned int flags);
@@ -17,6 +18,22 @@ static inline int docvault_start_writeback(int fd, long long offset, long long l
 /// neither metadata nor the disk's cache is flushed; fsync still does that.
 static inline int docvault_wait_for_writeback(int fd, long long offset, long long length) {
     return sync_file_range(fd, offset, length, 1 | 2 | 4);
+}
+
+/// Turns O_DIRECT on or off for an open descriptor; returns 0, or -1 with errno (EINVAL where the
+/// file system has no direct I/O). glibc names the flag O_DIRECT only under _GNU_SOURCE; __O_DIRECT
+/// is its value for this architecture.
+static inline int docvault_set_direct_io(int fd, int on) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) return -1;
+    return fcntl(fd, F_SETFL, on ? (flags | __O_DIRECT) : (flags & ~__O_DIRECT));
+}
+
+/// Whether O_DIRECT is on for an open descriptor: 1, 0, or -1 with errno.
+static inline int docvault_is_direct_io(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) return -1;
+    return (flags & __O_DIRECT) != 0;
 }
 
 /// The CPU the calling thread runs on (sched_getcpu(3)); glibc declares it only under _GNU_SOURCE.

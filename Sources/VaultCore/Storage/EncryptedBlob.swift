@@ -71,8 +71,10 @@ public enum EncryptedBlob {
 
     /// Encrypts everything `source` yields into `writer`; returns plaintext size and SHA-256.
     ///
-    /// Two 1 MiB buffers alternate: while block k is encrypted and written on one
-    /// thread, block k+1 is read and hashed on the other. Memory stays constant.
+    /// Two 1 MiB buffers alternate: while block k is hashed on one thread, the other thread
+    /// encrypts it and then reads block k+1 into the other buffer; both only read block k.
+    /// SHA-256 is the longest step (0.62 s per GiB here, against 0.26 s for AES-GCM and 0.1–0.4 s
+    /// for reading), so it has a thread to itself. Memory stays constant whatever the size.
     public static func encrypt(
         from source: FileDescriptor, dataKey: SecretBytes, binding: BlobBinding, to writer: BlobWriter,
         progress: ((Int) -> Void)? = nil
@@ -98,7 +100,7 @@ public enum EncryptedBlob {
             }
         }
         var counts = [0, 0]
-        func readAndHash(_ slot: Int) throws {
+        func read(_ slot: Int) throws {
             do {
                 counts[slot] = try source.readFully(into: buffers[slot])
             } catch {
@@ -106,9 +108,8 @@ public enum EncryptedBlob {
                 throw error
             }
             held[slot] = max(held[slot], counts[slot])
-            try hasher.update(UnsafeRawBufferPointer(rebasing: buffers[slot][0..<counts[slot]]))
         }
-        try readAndHash(0)
+        try read(0)
         var current = 0
         var total = 0
         while counts[current] > 0 {
@@ -118,9 +119,15 @@ public enum EncryptedBlob {
                 // A short block ends the input (readFully stops early only at its end), so there is
                 // nothing to read beside it: a 100 KiB scan starts no worker threads.
                 counts[next] = 0
+                try hasher.update(block)
                 try encryptor.update(block) { try output.append($0) }
             } else {
-                try Parallel.both({ try readAndHash(next) }, { try encryptor.update(block) { try output.append($0) } })
+                try Parallel.both(
+                    { try hasher.update(block) },
+                    {
+                        try encryptor.update(block) { try output.append($0) }
+                        try read(next)
+                    })
             }
             total += block.count
             // Crash tests stop here with a half-written `.partial` file in `blobs/tmp/`.

@@ -82,6 +82,18 @@ struct EncryptedBlobTests {
         #expect(Array(TestVault.contents(of: fixture.store.path(blobID: id)).prefix(8)) == BlobFormat.header)
     }
 
+    @Test(
+        "Large blobs round-trip across the 1 MiB blocks and the hand-over to direct writes",
+        arguments: [(1 << 20) - 1, 1 << 20, (1 << 20) + 1, 2 << 20, (9 << 20) + 12_345])
+    func roundTripLarge(size: Int) throws {
+        let fixture = try Fixture()
+        let plaintext = Self.sample(size, seed: 5)
+        let id = try fixture.encrypt(plaintext)
+        let result = fixture.decrypt(id, size: size)
+        #expect(result.error == nil)
+        #expect(result.emitted == plaintext)
+    }
+
     @Test("Blobs round-trip from a pipe")
     func roundTripPipe() throws {
         let fixture = try Fixture()
