@@ -12,7 +12,7 @@ public protocol BlobStore {
 
 /// A blob being written: bytes are appended, then committed (fsync, rename, fsync of the folder).
 public protocol BlobWriter: AnyObject {
-    /// Appends bytes to the temporary file.
+    /// Appends bytes to the blob; the writer may collect them first, and commit or stage writes out everything.
     func write(_ bytes: UnsafeRawBufferPointer) throws
     /// Makes the blob durable under its final name.
     func commit() throws

@@ -81,9 +81,8 @@ public enum EncryptedBlob {
     ) throws -> (size: Int, sha256: [UInt8]) {
         let encryptor = try ChunkedEncryptor(inputKey: dataKey, context: BlobFormat.context(for: binding))
         let hasher = try StreamingHash(.sha256)
-        let output = OutputBuffer(capacity: ioBufferSize + ChunkedEncryption.sealedChunkSize, writer: writer)
-        try BlobFormat.header.withUnsafeBytes { try output.append($0) }
-        try encryptor.header.withUnsafeBytes { try output.append($0) }
+        try BlobFormat.header.withUnsafeBytes { try writer.write($0) }
+        try encryptor.header.withUnsafeBytes { try writer.write($0) }
         let buffers = [
             UnsafeMutableRawBufferPointer.allocate(byteCount: ioBufferSize, alignment: 16),
             UnsafeMutableRawBufferPointer.allocate(byteCount: ioBufferSize, alignment: 16),
@@ -120,12 +119,12 @@ public enum EncryptedBlob {
                 // nothing to read beside it: a 100 KiB scan starts no worker threads.
                 counts[next] = 0
                 try hasher.update(block)
-                try encryptor.update(block) { try output.append($0) }
+                try encryptor.update(block) { try writer.write($0) }
             } else {
                 try Parallel.both(
                     { try hasher.update(block) },
                     {
-                        try encryptor.update(block) { try output.append($0) }
+                        try encryptor.update(block) { try writer.write($0) }
                         try read(next)
                     })
             }
@@ -135,8 +134,7 @@ public enum EncryptedBlob {
             progress?(total)
             current = next
         }
-        try encryptor.finish { try output.append($0) }
-        try output.flush()
+        try encryptor.finish { try writer.write($0) }
         return (total, try hasher.finish())
     }
 
@@ -271,36 +269,6 @@ final class PlainBuffer {
         UnsafeMutableRawBufferPointer(rebasing: storage[used..<(used + chunk.count)]).copyMemory(from: chunk)
         used += chunk.count
         highWater = max(highWater, used)
-    }
-}
-
-/// Collects small writes into one large buffer so the blob file sees few system calls.
-final class OutputBuffer {
-    private let storage: UnsafeMutableRawBufferPointer
-    private var used = 0
-    private let writer: BlobWriter
-
-    init(capacity: Int, writer: BlobWriter) {
-        storage = .allocate(byteCount: capacity, alignment: 16)
-        self.writer = writer
-    }
-
-    deinit { storage.deallocate() }
-
-    func append(_ bytes: UnsafeRawBufferPointer) throws {
-        if used + bytes.count > storage.count { try flush() }
-        if bytes.count > storage.count {
-            try writer.write(bytes)
-            return
-        }
-        UnsafeMutableRawBufferPointer(rebasing: storage[used..<(used + bytes.count)]).copyMemory(from: bytes)
-        used += bytes.count
-    }
-
-    func flush() throws {
-        guard used > 0 else { return }
-        try writer.write(UnsafeRawBufferPointer(rebasing: storage[0..<used]))
-        used = 0
     }
 }
 

@@ -139,8 +139,57 @@ final class FileBlobWriter: BlobWriter {
     /// A document (100 KiB in the benchmark's import) never starts a thread; a scan of
     /// hundreds of MiB writes all but its first few MiB directly.
     static let directThreshold = 8 << 20
+    /// Small writes (16 KiB sealed chunks) are collected into this many bytes per system call.
+    static let stagingSize = 1 << 20
 
+    /// Collects small writes until the page cache gets them (before the direct writer takes over).
+    ///
+    /// Released once the blob is committed or staged: bulk import keeps a batch's writers until its rows commit.
+    private var staging = UnsafeMutableRawBufferPointer.allocate(byteCount: stagingSize, alignment: 16)
+    private var staged = 0
+    private var writeback = WritebackWindow()
+    /// Bytes written through the page cache.
+    private var written = 0
+    /// The writer of everything after the first ``directThreshold`` bytes, once there are that many.
+    private var direct: DirectWriter?
+
+    deinit { releaseStaging() }
+
+    private func releaseStaging() {
+        staging.deallocate()
+        staging = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+        staged = 0
+    }
+
+    /// Appends `bytes`: into the direct writer's buffers once it has taken over, else into the staging buffer.
+    ///
+    /// Either way the bytes are copied once; the direct writer's buffers do the staging buffer's job.
     func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard descriptor != nil else { preconditionFailure("blob writer used after commit") }
+        if let direct {
+            try direct.write(bytes)
+            return
+        }
+        if staged + bytes.count > staging.count { try flushStaging() }
+        // Flushing may have handed over to the direct writer; a write as large as the buffer goes on at once.
+        guard direct == nil && bytes.count < staging.count else {
+            try send(bytes)
+            return
+        }
+        UnsafeMutableRawBufferPointer(rebasing: staging[staged..<(staged + bytes.count)]).copyMemory(from: bytes)
+        staged += bytes.count
+    }
+
+    /// Sends the staged bytes on.
+    private func flushStaging() throws {
+        guard staged > 0 else { return }
+        let bytes = UnsafeRawBufferPointer(rebasing: staging[0..<staged])
+        staged = 0
+        try send(bytes)
+    }
+
+    /// Writes through the page cache up to ``directThreshold``, and through a ``DirectWriter`` after it.
+    private func send(_ bytes: UnsafeRawBufferPointer) throws {
         guard let descriptor else { preconditionFailure("blob writer used after commit") }
         if let direct {
             try direct.write(bytes)
@@ -167,14 +216,10 @@ final class FileBlobWriter: BlobWriter {
         writeback.wrote(bytes.count, to: descriptor)
     }
 
-    private var writeback = WritebackWindow()
-    /// Bytes written through the page cache.
-    private var written = 0
-    /// The writer of everything after the first ``directThreshold`` bytes, once there are that many.
-    private var direct: DirectWriter?
-
-    /// Writes out what the direct writer still holds and stops its thread.
-    private func finishDirect() throws {
+    /// Writes out what is staged and what the direct writer still holds, and stops its threads.
+    private func flushAll() throws {
+        try flushStaging()
+        releaseStaging()
         guard let writer = direct else { return }
         direct = nil
         try writer.finish()
@@ -182,7 +227,7 @@ final class FileBlobWriter: BlobWriter {
 
     func commit() throws {
         guard let descriptor else { preconditionFailure("blob committed twice") }
-        try finishDirect()
+        try flushAll()
         try descriptor.sync()
         let (folder, created) = try moveIntoPlace()
         try FileSystem.syncDirectory(folder)
@@ -192,7 +237,7 @@ final class FileBlobWriter: BlobWriter {
 
     func stage() throws {
         guard let descriptor else { preconditionFailure("blob committed twice") }
-        try finishDirect()
+        try flushAll()
         // Start writing the rest back now, so the batch's one syncfs finds little left to write.
         writeback.flush(descriptor)
         _ = try moveIntoPlace()
@@ -210,7 +255,8 @@ final class FileBlobWriter: BlobWriter {
     }
 
     func discard() {
-        // Stops the thread (writing nothing more) before the descriptor closes.
+        // Stops the threads (writing nothing more) before the descriptor closes.
+        releaseStaging()
         direct = nil
         descriptor = nil
         unlink(temporaryPath)
