@@ -85,6 +85,28 @@ import Testing
         try sandbox.expectIntact(ledger)
     }
 
+    @Test func fileSizeLimitAfterDirectWritesTookOverFailsCleanly() throws {
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        try sandbox.addLender()
+        let small = Data("fits".utf8)
+        let ledger = CrashLedger()
+        ledger.record([try sandbox.fileOne(try sandbox.input("small.txt", small))], contents: [small])
+        // Past 8 MiB the blob is written by the direct writer's threads; the limit stops them at 12 MiB.
+        let big = pseudoRandomBytes(count: 16 << 20, seed: 75)
+        let path = try sandbox.input("scan.pdf", big)
+        let blobs = try TreeSnapshot(sandbox.vault + "/blobs")
+        let seq = try sandbox.auditLog().last?.seq ?? 0
+        let result = try Self.runLimited(
+            sandbox, blocks: (12 << 20) / 512, ["file", path, "--category", "CL", "--year", "2024"])
+        #expect(result.status == 74, "\(result)")
+        #expect(result.stderr == Self.diskFull, "\(result)")
+        #expect(result.stdoutData.isEmpty)
+        try Self.expectNothingFiled(sandbox, ledger, before: blobs, auditBefore: seq)
+        ledger.record([try sandbox.fileOne(path)], contents: [big])
+        try sandbox.expectIntact(ledger)
+    }
+
     @Test(.enabled(if: canMountTmpfs, "mounting a tmpfs needs root (CAP_SYS_ADMIN); this run may not mount"))
     func fullTmpfsDuringFilingFailsCleanly() throws {
         let sandbox = try Sandbox()
