@@ -115,8 +115,10 @@ final class DirectWriteQueue: @unchecked Sendable {
     /// Whether `O_DIRECT` was turned on at the start, and whether it still is.
     private let startedDirect: Bool
     private var directNow: Bool
-    private var lengths = [Int](repeating: 0, count: DirectWriter.depth)
-    private var offsets = [Int](repeating: 0, count: DirectWriter.depth)
+    /// Each buffer's length and file offset. Plain memory, not arrays: the producer sets one slot
+    /// while a writer reads another, and an array's copy-on-write check would race on the whole.
+    private let lengths = UnsafeMutableBufferPointer<Int>.allocate(capacity: DirectWriter.depth)
+    private let offsets = UnsafeMutableBufferPointer<Int>.allocate(capacity: DirectWriter.depth)
     private let filled = DispatchSemaphore(value: 0)
     /// One per buffer: signalled when its write is done (the first buffer starts as the producer's).
     ///
@@ -138,6 +140,8 @@ final class DirectWriteQueue: @unchecked Sendable {
         buffers = (0..<DirectWriter.depth).map { _ in
             .allocate(byteCount: DirectWriter.bufferSize, alignment: DirectWriter.alignment)
         }
+        lengths.initialize(repeating: 0)
+        offsets.initialize(repeating: 0)
         for semaphore in free.dropFirst() { semaphore.signal() }
     }
 
@@ -150,8 +154,11 @@ final class DirectWriteQueue: @unchecked Sendable {
         }
     }
 
+    /// Frees the buffers; only after the writers have stopped (or were never started).
     func deallocate() {
         for buffer in buffers { buffer.deallocate() }
+        lengths.deallocate()
+        offsets.deallocate()
     }
 
     /// Whether writes still bypass the page cache.
