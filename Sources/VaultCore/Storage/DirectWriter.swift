@@ -115,8 +115,10 @@ final class DirectWriteQueue: @unchecked Sendable {
     /// Whether `O_DIRECT` was turned on at the start, and whether it still is.
     private let startedDirect: Bool
     private var directNow: Bool
-    /// Each buffer's length and file offset. Plain memory, not arrays: the producer sets one slot
-    /// while a writer reads another, and an array's copy-on-write check would race on the whole.
+    /// Each buffer's length and file offset.
+    ///
+    /// Plain memory, not arrays: the producer sets one slot while a writer reads another, and an
+    /// array's copy-on-write check would race on the whole.
     private let lengths = UnsafeMutableBufferPointer<Int>.allocate(capacity: DirectWriter.depth)
     private let offsets = UnsafeMutableBufferPointer<Int>.allocate(capacity: DirectWriter.depth)
     private let filled = DispatchSemaphore(value: 0)
