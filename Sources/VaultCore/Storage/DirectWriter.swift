@@ -1,4 +1,3 @@
-import CSystem
 import Dispatch
 import Foundation
 
@@ -43,8 +42,7 @@ final class DirectWriter {
         precondition(offset % Self.alignment == 0, "a direct write starts at an aligned offset")
         self.descriptor = descriptor
         self.offset = offset
-        let direct = docvault_set_direct_io(descriptor.rawValue, 1) == 0
-        queue = DirectWriteQueue(descriptor: descriptor.rawValue, direct: direct)
+        queue = DirectWriteQueue(descriptor: descriptor, direct: descriptor.setDirectIO(true))
         queue.startWriters()
     }
 
@@ -87,9 +85,9 @@ final class DirectWriter {
         stop(length: aligned)
         if let failure = queue.failure { throw failure }
         guard used > aligned else { return }
-        if queue.direct { _ = docvault_set_direct_io(descriptor.rawValue, 0) }
-        let tail = UnsafeRawBufferPointer(rebasing: queue.buffers[slot][aligned..<used])
-        try DirectWriteQueue.writeAll(descriptor.rawValue, tail, at: offset + aligned)
+        if queue.direct { _ = descriptor.setDirectIO(false) }
+        try descriptor.write(
+            UnsafeRawBufferPointer(rebasing: queue.buffers[slot][aligned..<used]), at: offset + aligned)
     }
 
     /// Hands the writers the last buffer (`length` bytes of the current one) and waits until they have exited.
@@ -111,7 +109,7 @@ final class DirectWriteQueue: @unchecked Sendable {
     /// Writer threads: two writes in flight took 0.56–0.60 s per GiB on this VM's disk, one 0.63–0.80 s (fio).
     static let writers = 2
     let buffers: [UnsafeMutableRawBufferPointer]
-    private let descriptor: Int32
+    private let descriptor: FileDescriptor
     /// Whether `O_DIRECT` was turned on at the start, and whether it still is.
     private let startedDirect: Bool
     private var directNow: Bool
@@ -135,7 +133,7 @@ final class DirectWriteQueue: @unchecked Sendable {
     private var taken = 0
     private var lastNumber: Int?
 
-    init(descriptor: Int32, direct: Bool) {
+    init(descriptor: FileDescriptor, direct: Bool) {
         self.descriptor = descriptor
         startedDirect = direct
         directNow = direct
@@ -238,10 +236,10 @@ final class DirectWriteQueue: @unchecked Sendable {
     /// Writes one buffer; where a direct write is refused (EINVAL), turns direct I/O off and writes it buffered.
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
         do {
-            try Self.writeAll(descriptor, bytes, at: offset)
+            try descriptor.write(bytes, at: offset)
         } catch let error as POSIXFailure where error.code == EINVAL {
             guard turnOffDirectIO() else { throw error }
-            try Self.writeAll(descriptor, bytes, at: offset)
+            try descriptor.write(bytes, at: offset)
         }
     }
 
@@ -251,22 +249,9 @@ final class DirectWriteQueue: @unchecked Sendable {
         defer { lock.unlock() }
         guard startedDirect else { return false }
         if directNow {
-            guard docvault_set_direct_io(descriptor, 0) == 0 else { return false }
+            guard descriptor.setDirectIO(false) else { return false }
             directNow = false
         }
         return true
-    }
-
-    /// Writes all of `bytes` at `offset` with `pwrite`, continuing after short writes and EINTR.
-    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
-        var done = 0
-        while done < bytes.count {
-            let count = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw POSIXFailure(operation: "write", path: nil, code: errno)
-            }
-            done += count
-        }
     }
 }

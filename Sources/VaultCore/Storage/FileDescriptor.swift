@@ -71,6 +71,27 @@ public final class FileDescriptor {
         }
     }
 
+    /// Writes all of `bytes` at `offset` (`pwrite`), leaving the file position alone.
+    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        var done = 0
+        while done < bytes.count {
+            let count = pwrite(rawValue, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw POSIXFailure(operation: "write", path: nil, code: errno)
+            }
+            done += count
+        }
+    }
+
+    /// Turns `O_DIRECT` on or off; false where the file system has no direct I/O (or the call failed).
+    func setDirectIO(_ on: Bool) -> Bool {
+        docvault_set_direct_io(rawValue, on ? 1 : 0) == 0
+    }
+
+    /// Whether `O_DIRECT` is on.
+    var isDirectIO: Bool { docvault_is_direct_io(rawValue) == 1 }
+
     /// Starts writing `length` bytes at `offset` back to disk, without waiting (``WritebackWindow``).
     ///
     /// A hint only: an I/O error shows at the fsync that makes the file durable.

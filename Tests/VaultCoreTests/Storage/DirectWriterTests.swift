@@ -1,4 +1,3 @@
-import CSystem
 import Foundation
 import Testing
 
@@ -44,7 +43,7 @@ struct DirectWriterTests {
     /// Whether the file system under `folder` accepts `O_DIRECT` (ext4 and, since Linux 6.6, tmpfs do).
     private static func supportsDirectIO(_ folder: TestVaultFolder) throws -> Bool {
         let fd = try FileDescriptor.createExclusively(folder.path + "/probe-\(UUID().uuidString)")
-        return docvault_set_direct_io(fd.rawValue, 1) == 0
+        return fd.setDirectIO(true)
     }
 
     /// How many MiB of `path` are in the page cache (mincore over a read-only mapping).
@@ -139,10 +138,10 @@ struct DirectWriterTests {
         let content = Self.bytes(3 * Self.buffer + 100, seed: 4)
         let writer = DirectWriter(descriptor: fd, offset: 0)
         #expect(writer.isDirect)
-        #expect(docvault_is_direct_io(fd.rawValue) == 1)
+        #expect(fd.isDirectIO)
         try Self.inPieces(content) { try writer.write($0) }
         try writer.finish()
-        #expect(docvault_is_direct_io(fd.rawValue) == 0)
+        #expect(!fd.isDirectIO)
         try fd.sync()
         #expect(TestVault.contents(of: path) == content)
     }
@@ -174,14 +173,14 @@ struct DirectWriterTests {
         guard try Self.supportsDirectIO(folder) else { return }
         let path = folder.path + "/out"
         let fd = try FileDescriptor.createExclusively(path)
-        #expect(docvault_set_direct_io(fd.rawValue, 1) == 0)
-        let queue = DirectWriteQueue(descriptor: fd.rawValue, direct: true)
+        #expect(fd.setDirectIO(true))
+        let queue = DirectWriteQueue(descriptor: fd, direct: true)
         defer { queue.deallocate() }
         // 100 bytes is not a whole block: the direct pwrite fails with EINVAL.
         let content = Self.bytes(100, seed: 8)
         try content.withUnsafeBytes { try queue.write($0, at: 0) }
         #expect(queue.direct == false)
-        #expect(docvault_is_direct_io(fd.rawValue) == 0)
+        #expect(!fd.isDirectIO)
         #expect(TestVault.contents(of: path) == content)
     }
 
@@ -189,7 +188,7 @@ struct DirectWriterTests {
     func einvalWithoutDirectIO() throws {
         let folder = try TestVaultFolder()
         let fd = try FileDescriptor.createExclusively(folder.path + "/out")
-        let queue = DirectWriteQueue(descriptor: fd.rawValue, direct: false)
+        let queue = DirectWriteQueue(descriptor: fd, direct: false)
         defer { queue.deallocate() }
         var caught: POSIXFailure?
         do {
