@@ -63,48 +63,39 @@ import Testing
         #expect(rows == [["\(ledger.references.count)"]], sourceLocation: sourceLocation)
     }
 
-    @Test func fileSizeLimitDuringFilingFailsCleanly() throws {
+    /// Files `content` under a file size limit of `blocks` 512-byte blocks, checks that it failed
+    /// cleanly, then files it without the limit.
+    static func expectLimitedFilingFails(
+        _ content: Data, name: String, blocks: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let sandbox = try Sandbox()
         try sandbox.initVault()
         try sandbox.addLender()
         let small = Data("fits".utf8)
         let ledger = CrashLedger()
         ledger.record([try sandbox.fileOne(try sandbox.input("small.txt", small))], contents: [small])
-        let big = pseudoRandomBytes(count: 1 << 20, seed: 74)
-        let path = try sandbox.input("big.pdf", big)
+        let path = try sandbox.input(name, content)
         let blobs = try TreeSnapshot(sandbox.vault + "/blobs")
         let seq = try sandbox.auditLog().last?.seq ?? 0
-        // 256 blocks of 512 bytes: 128 KiB, well short of the 1 MiB blob.
-        let result = try Self.runLimited(sandbox, blocks: 256, ["file", path, "--category", "CL", "--year", "2024"])
-        #expect(result.status == 74, "\(result)")
-        #expect(result.stderr == Self.diskFull, "\(result)")
-        #expect(result.stdoutData.isEmpty)
-        try Self.expectNothingFiled(sandbox, ledger, before: blobs, auditBefore: seq)
+        let result = try runLimited(sandbox, blocks: blocks, ["file", path, "--category", "CL", "--year", "2024"])
+        #expect(result.status == 74, "\(result)", sourceLocation: sourceLocation)
+        #expect(result.stderr == diskFull, "\(result)", sourceLocation: sourceLocation)
+        #expect(result.stdoutData.isEmpty, sourceLocation: sourceLocation)
+        try expectNothingFiled(sandbox, ledger, before: blobs, auditBefore: seq, sourceLocation: sourceLocation)
         // Without the limit the same file files.
-        ledger.record([try sandbox.fileOne(path)], contents: [big])
-        try sandbox.expectIntact(ledger)
+        ledger.record([try sandbox.fileOne(path)], contents: [content])
+        try sandbox.expectIntact(ledger, sourceLocation: sourceLocation)
+    }
+
+    @Test func fileSizeLimitDuringFilingFailsCleanly() throws {
+        // 256 blocks of 512 bytes: 128 KiB, well short of the 1 MiB blob.
+        try Self.expectLimitedFilingFails(pseudoRandomBytes(count: 1 << 20, seed: 74), name: "big.pdf", blocks: 256)
     }
 
     @Test func fileSizeLimitAfterDirectWritesTookOverFailsCleanly() throws {
-        let sandbox = try Sandbox()
-        try sandbox.initVault()
-        try sandbox.addLender()
-        let small = Data("fits".utf8)
-        let ledger = CrashLedger()
-        ledger.record([try sandbox.fileOne(try sandbox.input("small.txt", small))], contents: [small])
         // Past 8 MiB the blob is written by the direct writer's threads; the limit stops them at 12 MiB.
-        let big = pseudoRandomBytes(count: 16 << 20, seed: 75)
-        let path = try sandbox.input("scan.pdf", big)
-        let blobs = try TreeSnapshot(sandbox.vault + "/blobs")
-        let seq = try sandbox.auditLog().last?.seq ?? 0
-        let result = try Self.runLimited(
-            sandbox, blocks: (12 << 20) / 512, ["file", path, "--category", "CL", "--year", "2024"])
-        #expect(result.status == 74, "\(result)")
-        #expect(result.stderr == Self.diskFull, "\(result)")
-        #expect(result.stdoutData.isEmpty)
-        try Self.expectNothingFiled(sandbox, ledger, before: blobs, auditBefore: seq)
-        ledger.record([try sandbox.fileOne(path)], contents: [big])
-        try sandbox.expectIntact(ledger)
+        try Self.expectLimitedFilingFails(
+            pseudoRandomBytes(count: 16 << 20, seed: 75), name: "scan.pdf", blocks: (12 << 20) / 512)
     }
 
     @Test(.enabled(if: canMountTmpfs, "mounting a tmpfs needs root (CAP_SYS_ADMIN); this run may not mount"))
