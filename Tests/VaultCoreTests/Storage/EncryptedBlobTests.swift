@@ -12,15 +12,14 @@ import Testing
 struct EncryptedBlobTests {
     /// A blob store, a data key and a binding for one test.
     private final class Fixture {
-        let folder: TestVaultFolder
-        let store: FileBlobStore
+        let blobs: BlobStoreFixture
         let dataKey: SecretBytes
         let binding: BlobBinding
+        var folder: TestVaultFolder { blobs.folder }
+        var store: FileBlobStore { blobs.store }
 
         init() throws {
-            folder = try TestVaultFolder()
-            store = FileBlobStore(root: folder.path + "/blobs")
-            try store.create()
+            blobs = try BlobStoreFixture()
             dataKey = try SecretBytes.random(count: 32)
             binding = BlobBinding(
                 vaultID: try SecureRandom.bytes(count: 16), documentUID: try SecureRandom.bytes(count: 16), version: 1)

@@ -329,3 +329,18 @@ extension TestVault {
             scope: .references(references), purpose: purpose, days: days, session: borrower ?? session)
     }
 }
+
+/// A fresh temporary folder with a created blob store in its `blobs/`; the folder is removed with the fixture.
+struct BlobStoreFixture {
+    let folder: TestVaultFolder
+    let store: FileBlobStore
+
+    init() throws {
+        folder = try TestVaultFolder()
+        store = FileBlobStore(root: folder.path + "/blobs")
+        try store.create()
+    }
+
+    /// The store's folder of partial blobs.
+    var temporaryFolder: String { folder.path + "/blobs/tmp" }
+}
