@@ -35,4 +35,46 @@ import Testing
         let shown = try sandbox.run(["show", reference])
         #expect(shown.status == 0, "\(shown)")
     }
+
+    /// The system's openssl.cnf is not read; one that `OPENSSL_CONF` names is, and a provider set
+    /// without docvault's algorithms stops every command with one line naming the file.
+    @Test func anOpenSSLConfigurationWithoutTheAlgorithmsStopsTheCommandAndChangesNothing() throws {
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        let reference = try sandbox.fileOne(try sandbox.input("claim.pdf", text: "a claim"))
+        // Only OpenSSL's null provider: with a provider activated, the default one is not loaded.
+        let config = sandbox.root + "/null-provider.cnf"
+        try Data(
+            """
+            openssl_conf = openssl_init
+            [openssl_init]
+            providers = provider_sect
+            [provider_sect]
+            null = null_sect
+            [null_sect]
+            activate = 1
+
+            """.utf8
+        ).write(to: URL(fileURLWithPath: config))
+        try sandbox.expectNoChange {
+            for arguments in [["show", reference], ["list", "--category", "CL", "--year", "2024"]] {
+                let result = try sandbox.run(arguments, environment: ["OPENSSL_CONF": config])
+                #expect(result.status == 127, "\(arguments): \(result)")
+                #expect(result.stdout.isEmpty, "\(result)")
+                #expect(
+                    result.stderr
+                        == "error: libcrypto.so.3 offers no HMAC, SHA256, AES-256-GCM; check the providers"
+                        + " OPENSSL_CONF=\(config) activates\n", "\(result)")
+            }
+        }
+        // A configuration that loads the default provider works like none.
+        let defaultProvider = sandbox.root + "/default-provider.cnf"
+        try Data(
+            "openssl_conf = openssl_init\n[openssl_init]\nproviders = provider_sect\n[provider_sect]\ndefault = default_sect\n[default_sect]\nactivate = 1\n"
+                .utf8
+        ).write(to: URL(fileURLWithPath: defaultProvider))
+        let shown = try sandbox.run(["show", reference], environment: ["OPENSSL_CONF": defaultProvider])
+        #expect(shown.status == 0, "\(shown)")
+        #expect(shown.stdout.contains(reference), "\(shown)")
+    }
 }

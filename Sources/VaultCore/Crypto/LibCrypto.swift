@@ -78,10 +78,15 @@ enum LibCrypto {
         do {
             return try open(soname)
         } catch {
-            let line = "error: \(error.message)\n"
-            _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
-            _exit(127)
+            unusable(error.message)
         }
+    }
+
+    /// Writes `error: message` to standard error and ends the process with status 127, from any thread.
+    static func unusable(_ message: String) -> Never {
+        let line = "error: \(message)\n"
+        _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+        _exit(127)
     }
 }
 

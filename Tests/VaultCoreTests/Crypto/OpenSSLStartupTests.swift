@@ -1,3 +1,4 @@
+import COpenSSL
 import Testing
 
 @testable import VaultCore
@@ -42,5 +43,15 @@ struct OpenSSLStartupTests {
         #expect(OpenSSLStartup.otherCPUs(than: 2, in: set([2])) == nil)
         #expect(OpenSSLStartup.otherCPUs(than: -1, in: set([0, 1])) == nil)
         #expect(OpenSSLStartup.otherCPUs(than: 1 << 20, in: set([0, 1])) == nil)
+    }
+
+    @Test func theSystemConfigurationIsReadOnlyWhenOPENSSL_CONFNamesOne() {
+        let unset = OpenSSLStartup.initOptions(configFile: false)
+        let named = OpenSSLStartup.initOptions(configFile: true)
+        #expect(unset & UInt64(OPENSSL_INIT_NO_LOAD_CONFIG) != 0)
+        #expect(named & UInt64(OPENSSL_INIT_NO_LOAD_CONFIG) == 0)
+        // Neither registers OpenSSL's exit-time clean-up, which would free its tables under the start-up thread.
+        #expect(unset & UInt64(OPENSSL_INIT_NO_ATEXIT) != 0)
+        #expect(named & UInt64(OPENSSL_INIT_NO_ATEXIT) != 0)
     }
 }
