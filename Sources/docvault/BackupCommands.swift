@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VaultCore
 
 let backupCommand = Command(
@@ -87,5 +87,5 @@ let restoreCommand = Command(
 
 /// Bytes as megabytes with one decimal.
 func megabytes(_ bytes: Int) -> String {
-    String(format: "%.1f", Double(bytes) / 1_048_576)
+    ByteCount.oneDecimal(Double(bytes) / 1_048_576)
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VaultCore
 
 /// Every subcommand, in the order `docvault help` lists them.
@@ -125,7 +125,7 @@ let getCommand = Command(
         let result = try Retrieval.get(reference, to: destination, session: session, progress: bar.update)
         bar.finish()
         if let path = result.path {
-            let shown = arguments.value("-o") ?? (path as NSString).lastPathComponent
+            let shown = arguments.value("-o") ?? PathName.last(path)
             Console.err("wrote \(shown) (\(Render.size(result.details.size)))")
         }
     })

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VaultCore
 
 let demoCommand = Command(
@@ -27,7 +27,8 @@ let demoCommand = Command(
         let vault = try Vault.open(location)
         let admin = try Session.open(
             vault: vault, userName: "admin", credential: .keyFile(location.keyFilePath(for: "admin")))
-        let work = NSTemporaryDirectory() + "docvault-demo-\(ProcessInfo.processInfo.processIdentifier)"
+        let work =
+            FileManager.default.temporaryDirectory.path + "/docvault-demo-\(ProcessInfo.processInfo.processIdentifier)"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
 
@@ -132,8 +133,8 @@ let demoCommand = Command(
         let catalog = try Data(contentsOf: URL(fileURLWithPath: location.catalogPath))
         let walPath = location.catalogPath + "-wal"
         let wal = (try? Data(contentsOf: URL(fileURLWithPath: walPath))) ?? Data()
-        let leaked = [Data("张伟".utf8), Data("李娜".utf8)].contains {
-            catalog.range(of: $0) != nil || wal.range(of: $0) != nil
+        let leaked = [Array("张伟".utf8), Array("李娜".utf8)].contains { name in
+            [catalog, wal].contains { file in Array(file).firstRange(of: name) != nil }
         }
         Console.out(
             leaked ? "customer names found in the catalogue file" : "no customer name appears in the catalogue file")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VaultCore
 
 /// The demo's case-file steps: a claim's table of contents, the completeness check and a BagIt transfer package.

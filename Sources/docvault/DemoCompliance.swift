@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VaultCore
 
 /// The demo's compliance steps: a legal hold placed by compliance and released only by another approver.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VaultCore
 
 /// The demo's customer-register steps: register a customer, change a field, show the case files and history.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VaultCore
 
 /// The demo's bulk import step: a ledger with Chinese headers filed in one go, then run again and skipped.

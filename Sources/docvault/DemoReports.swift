@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VaultCore
 
 /// The demo's report steps: the management summary as an HTML page in the scratch folder, and who read a document.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VaultCore
 
 /// The demo's admin steps for keeping a vault safe: key rotation and an incremental backup.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VaultCore
 
 let importCommand = Command(
@@ -52,7 +52,7 @@ let importCommand = Command(
         if let report { try writeImportReport(result, to: report) }
         Console.out(
             "imported \(result.filed) document(s), skipped \(result.skipped) already imported; "
-                + "\(Render.size(result.bytes)) in \(String(format: "%.1f", seconds)) s")
+                + "\(Render.size(result.bytes)) in \(ByteCount.oneDecimal(seconds)) s")
     })
 
 /// The manifest or folder the arguments name, or a usage error saying what is missing.

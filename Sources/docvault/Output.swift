@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VaultCore
 
 #if canImport(Glibc)
@@ -88,7 +88,7 @@ enum Render {
             // Bytes, not Characters: "\r\n" is one Character, which equals neither "\r" nor "\n".
             let special = value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
             guard special else { return value }
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return "\"" + value.replacingEvery("\"", with: "\"\"") + "\""
         }
         return cells.map(field).joined(separator: ",")
     }
@@ -207,6 +207,6 @@ final class ImportProgressBar {
         let total = Int(seconds.rounded())
         let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
         return hours > 0
-            ? String(format: "%d:%02d:%02d", hours, minutes, secs) : String(format: "%d:%02d", minutes, secs)
+            ? "\(hours):\(minutes.zeroPadded(2)):\(secs.zeroPadded(2))" : "\(minutes):\(secs.zeroPadded(2))"
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VaultCore
 
 #if canImport(Glibc)
@@ -18,13 +18,27 @@ final class SecretInput: @unchecked Sendable {
     /// The next line of standard input, or nil at its end.
     func readStdinLine() -> String? {
         if stdinLines == nil {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            stdinLines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-                .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+            stdinLines = String(decoding: Self.readStandardInput(), as: UTF8.self).split(
+                separator: "\n", omittingEmptySubsequences: false
+            )
+            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
         }
         guard let lines = stdinLines, nextLine < lines.count else { return nil }
         defer { nextLine += 1 }
         return lines[nextLine]
+    }
+
+    /// Everything on standard input up to its end (or the first read error).
+    private static func readStandardInput() -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+        return bytes
     }
 
     /// Whether a person can be asked: standard input and the controlling terminal are a TTY.

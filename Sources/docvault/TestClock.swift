@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VaultCore
 
 /// The time source of a session: the system clock, or in debug builds a later time the tests set.

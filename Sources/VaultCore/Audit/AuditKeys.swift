@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The audit-chain keys by the first entry each one MACs (FileFormat.md, "Audit log").
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What ``BenchmarkSupport/fillRealDocuments(session:count:batchSize:)`` catalogued: how many rows and where to look.
 public struct SeededCatalogue: Sendable {
@@ -127,7 +127,7 @@ extension BenchmarkSupport {
         var row = NewDocumentRow(
             uid: uid, reference: reference, category: code, year: year, itemNo: item,
             retentionCode: retention.rawValue, docType: docType,
-            docDate: String(format: "%04d-%02d-%02d", year, 1 + i % 12, 1 + i % 28), filedAt: now,
+            docDate: "\(year.zeroPadded(4))-\((1 + i % 12).zeroPadded(2))-\((1 + i % 28).zeroPadded(2))", filedAt: now,
             filedBy: session.actor.name, policyNo: nil, claimNo: nil, contractNo: nil, size: 100 * 1024 + i % 4096,
             mediaType: "application/pdf", blobID: "bench-" + uid.hexString, wrappedDataKey: wrap.wrapped,
             keyEpoch: wrap.epoch,
@@ -148,14 +148,14 @@ extension BenchmarkSupport {
         }
         switch code {
         case "CL":
-            row.claimNo = "C-\(year)-\(String(format: "%07d", i))"
+            row.claimNo = "C-\(year)-\(i.zeroPadded(7))"
             row.policyNo = policyNumber(i)
             event = make(.claimClosed, row.claimNo ?? "")
         case "UW":
             row.policyNo = policyNumber(i)
             event = make(.policyTerminated, policyNumber(i), i % 4 == 0 ? 12 : 36)
         case "HR":
-            row.contractNo = "H-\(String(format: "%07d", i))"
+            row.contractNo = "H-\(i.zeroPadded(7))"
             event = make(.contractEnded, row.contractNo ?? "")
         case "CU":
             if let index = row.customerIDIndex { event = make(.relationshipEnded, index.hexString) }

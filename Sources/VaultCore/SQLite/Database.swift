@@ -1,5 +1,9 @@
 internal import CSQLite
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One SQLite connection configured the way the vault needs it.
 ///

@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -126,7 +126,7 @@ final class DirectWriteQueue: @unchecked Sendable {
     /// released holding less than it was created with, as one of these does after the last write.
     private let free = (0..<DirectWriter.depth).map { _ in DispatchSemaphore(value: 0) }
     private let stopped = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var firstFailure: POSIXFailure?
     /// Buffers handed to the writers so far, and the number of the one after which they stop.
     private var submitted = 0
@@ -147,10 +147,9 @@ final class DirectWriteQueue: @unchecked Sendable {
 
     /// Starts the writer threads; each runs until the buffer submitted as the last one.
     func startWriters() {
-        for index in 0..<Self.writers {
-            let thread = Thread { [self] in run() }
-            thread.name = "docvault.direct-writer.\(index)"
-            thread.start()
+        for _ in 0..<Self.writers {
+            let started = startThread { [self] in run() }
+            precondition(started, "cannot start a blob writer thread")
         }
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -22,7 +22,7 @@ public enum FaultPoint {
             return (parts[0], max(1, hit))
         }()
         nonisolated(unsafe) private static var counts: [String: Int] = [:]
-        private static let lock = NSLock()
+        private static let lock = ThreadLock()
     #endif
 
     /// Kills the process with SIGKILL when the crash test armed this point for this hit.

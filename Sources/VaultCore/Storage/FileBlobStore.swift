@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -231,7 +231,7 @@ final class FileBlobWriter: BlobWriter {
         try descriptor.sync()
         let (folder, created) = try moveIntoPlace()
         try FileSystem.syncDirectory(folder)
-        if created { try FileSystem.syncDirectory((folder as NSString).deletingLastPathComponent) }
+        if created { try FileSystem.syncDirectory(PathName.parent(folder)) }
         try FileSystem.syncDirectory(store.temporaryFolder)
     }
 
@@ -247,7 +247,7 @@ final class FileBlobWriter: BlobWriter {
     private func moveIntoPlace() throws -> (folder: String, created: Bool) {
         descriptor = nil
         let final = store.path(blobID: blobID)
-        let folder = (final as NSString).deletingLastPathComponent
+        let folder = PathName.parent(final)
         let created = try FileSystem.makeBlobFolder(folder)
         try FileSystem.renameNoReplace(temporaryPath, final)
         committedPath = final

@@ -1,5 +1,5 @@
 import CSystem
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -140,6 +140,18 @@ public struct POSIXFailure: Error, CustomStringConvertible {
 
 /// File-system helpers shared by the blob store and the output writer.
 public enum FileSystem {
+    /// The system's reason for a file error in lower case (`permission denied`), or the error itself.
+    ///
+    /// FileManager's errors carry the `errno` they came from; FoundationEssentials has no
+    /// `localizedDescription` to say it in words.
+    public static func reason(_ error: Error) -> String {
+        if let failure = error as? POSIXFailure { return failure.reason.lowercased() }
+        if let posix = (error as? CocoaError)?.underlying as? POSIXError ?? error as? POSIXError {
+            return String(cString: strerror(posix.code.rawValue)).lowercased()
+        }
+        return "\(error)"
+    }
+
     /// Flushes a directory's entries (after a rename into it) to stable storage.
     public static func syncDirectory(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -188,7 +200,7 @@ public enum FileSystem {
         switch errno {
         case EEXIST: return false
         case ENOENT:
-            _ = try makeBlobFolder((path as NSString).deletingLastPathComponent)
+            _ = try makeBlobFolder(PathName.parent(path))
             if mkdir(path, 0o700) == 0 || errno == EEXIST { return true }
             throw POSIXFailure(operation: "mkdir", path: path, code: errno)
         default: throw POSIXFailure(operation: "mkdir", path: path, code: errno)
@@ -203,8 +215,8 @@ public enum FileSystem {
 
     /// Whether `path` names an existing directory.
     public static func isDirectory(_ path: String) -> Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+        var isDir = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir
     }
 
     /// The size in bytes of the file at `path` (after symbolic links); nil when it cannot be read.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Whose or what access `report access` reports on.
 public enum AccessSubject: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -137,7 +137,7 @@ public enum Backup {
             let relative = BackupFiles.blobPath(id)
             let target = destination + "/" + relative
             let copied = try BackupFiles.mapped("copying \(relative) to \(destination)") {
-                try FileSystem.makeDirectory((target as NSString).deletingLastPathComponent)
+                try FileSystem.makeDirectory(PathName.parent(target))
                 return try BackupFiles.copy(
                     vault.location.vault + "/" + relative, to: target, through: "\(temporaryFolder)/\(id).partial"
                 ) { count in
@@ -197,9 +197,9 @@ public enum Backup {
             throw VaultError.cannotCreate(
                 "\(destination) overlaps the vault folder \(vault); back up to a folder outside it")
         }
-        var isFolder: ObjCBool = false
+        var isFolder = false
         if FileManager.default.fileExists(atPath: destination, isDirectory: &isFolder) {
-            guard isFolder.boolValue else {
+            guard isFolder else {
                 throw VaultError.cannotCreate("\(destination) is a file, not a folder; choose a backup folder")
             }
         } else {

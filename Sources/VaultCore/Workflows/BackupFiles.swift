@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -91,7 +91,7 @@ enum BackupFiles {
         try Array(text.utf8).withUnsafeBytes { try fd.write($0) }
         try fd.sync()
         try rename(temporary, path)
-        try FileSystem.syncDirectory((path as NSString).deletingLastPathComponent)
+        try FileSystem.syncDirectory(PathName.parent(path))
     }
 
     /// Flushes everything written so far (files and folders, all file systems) to stable storage.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The `MANIFEST` of a backup folder: what the backup holds and each file's SHA-256.
 ///

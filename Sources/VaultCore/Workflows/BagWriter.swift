@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -99,13 +99,13 @@ final class BagWriter {
 
     /// A manifest path with CR, LF and % percent-encoded, as RFC 8493 section 2.1.3 asks.
     static func manifestPath(_ path: String) -> String {
-        path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\n", with: "%0A")
-            .replacingOccurrences(of: "\r", with: "%0D")
+        path.replacingEvery("%", with: "%25").replacingEvery("\n", with: "%0A")
+            .replacingEvery("\r", with: "%0D")
     }
 
     /// A tag value on one line.
     static func tagValue(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        text.replacingEvery("\r", with: " ").replacingEvery("\n", with: " ")
     }
 
     /// The document's `metadata.json`: catalogue fields without customer name or ID.

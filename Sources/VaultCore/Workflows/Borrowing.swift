@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What a loan request covers.
 public enum LoanScope: Sendable, Equatable {
@@ -35,7 +35,7 @@ public enum Borrowing {
         var note = AuditNote()
         note.sensitive = ["purpose=\(purpose)"]
         return try session.perform(.borrowRequest, note: note) { note in
-            let trimmed = purpose.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = purpose.trimmingSpacesAndNewlines()
             guard !trimmed.isEmpty else { throw VaultError.usage("a loan request needs --purpose TEXT") }
             let limits = try LoanSettings.current(session.database)
             let wanted = days ?? limits.defaultDays
@@ -194,7 +194,7 @@ public enum Borrowing {
         var note = AuditNote()
         note.sensitive = ["reason=\(reason)"]
         return try session.perform(action, target: "loan:\(id)", note: note) { note in
-            let verb = action.rawValue.replacingOccurrences(of: "borrow.", with: "")
+            let verb = action.rawValue.replacingEvery("borrow.", with: "")
             let reason = try requireReason(reason, verb)
             try body(try existing(id, session), reason, &note)
             return try BorrowingRegister.details(id, session: session)
@@ -260,7 +260,7 @@ public enum Borrowing {
     }
 
     private static func requireReason(_ reason: String, _ verb: String) throws -> String {
-        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = reason.trimmingSpacesAndNewlines()
         guard !trimmed.isEmpty else { throw VaultError.usage("\(verb) needs --reason TEXT") }
         return trimmed
     }

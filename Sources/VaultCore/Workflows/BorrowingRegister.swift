@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A loan as the register shows it; `status` includes the derived `overdue`.
 public struct LoanDetails: Sendable, Codable, Equatable {

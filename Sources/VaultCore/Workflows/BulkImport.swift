@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How far a bulk import has got, for a progress bar.
 public struct ImportProgress: Sendable {

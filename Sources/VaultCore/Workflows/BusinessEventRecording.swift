@@ -93,7 +93,7 @@ public enum BusinessEventRecording {
         -> (BusinessEventKind, String, String, Int?)
     {
         func number(_ text: String, _ what: String) throws -> String {
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmingSpacesAndNewlines()
             guard !trimmed.isEmpty else { throw VaultError.usage("give the \(what) number") }
             return trimmed
         }

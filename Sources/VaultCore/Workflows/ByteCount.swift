@@ -14,7 +14,23 @@ public enum ByteCount {
             value /= 1024
             unit += 1
         }
-        let tenths = Int((value * 10).rounded(.toNearestOrEven))
-        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+        return "\(oneDecimal(value)) \(units[unit])"
+    }
+
+    /// A non-negative number with one decimal, as `"%.1f"` printed it: `2.25` → `2.2`, `0.35` → `0.3`.
+    ///
+    /// `printf` rounds the exact binary value, half to even. Ten times the value is rounded
+    /// once more; a fused multiply-add gives what that rounding lost, which decides the
+    /// halfway cases (`0.35` is a little under, `0.05` a little over).
+    public static func oneDecimal(_ value: Double) -> String {
+        let x = max(0, value)
+        let product = x * 10
+        let lost = (-product).addingProduct(x, 10)
+        var tenths = product.rounded(.toNearestOrEven)
+        if product - product.rounded(.down) == 0.5 && lost != 0 {
+            tenths = lost > 0 ? product.rounded(.up) : product.rounded(.down)
+        }
+        let whole = Int(tenths)
+        return "\(whole / 10).\(whole % 10)"
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A calendar date without a time or zone (UTC), as retention counts: `YYYY-MM-DD`.
 public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One incomplete case file, or one document that belongs to no case file because its grouping field is missing.
 public struct IncompleteCaseFile: Sendable, Equatable, Codable {
@@ -59,11 +59,11 @@ public enum Completeness {
 
     /// The names of `change`, normalised and without repeats; a usage error names the first bad one.
     static func validatedNames(_ change: CompletenessChange) throws -> [String] {
-        let text = change.names.trimmingCharacters(in: .whitespaces)
+        let text = change.names.trimmingSpaces()
         guard !text.isEmpty else { return [] }
         var names: [String] = []
         for piece in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let given = piece.trimmingCharacters(in: .whitespaces)
+            let given = piece.trimmingSpaces()
             let name: String
             switch change.kind {
             case .types:
@@ -212,8 +212,8 @@ public enum Completeness {
     private static func groupKey(_ document: DocumentRow, _ grouping: RequiredField) -> String? {
         guard grouping.isPresent(in: document.fields) else { return nil }
         switch grouping {
-        case .policy: return document.policyNo?.trimmingCharacters(in: .whitespaces)
-        case .claim: return document.claimNo?.trimmingCharacters(in: .whitespaces)
+        case .policy: return document.policyNo?.trimmingSpaces()
+        case .claim: return document.claimNo?.trimmingSpaces()
         case .customerID: return document.customerIDIndex?.hexString
         }
     }

@@ -16,8 +16,8 @@ public enum RequiredField: String, CaseIterable, Sendable, Codable {
     /// Whether `row` has a value for this field.
     func isPresent(in row: NewDocumentRow) -> Bool {
         switch self {
-        case .policy: !(row.policyNo ?? "").trimmingCharacters(in: .whitespaces).isEmpty
-        case .claim: !(row.claimNo ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+        case .policy: !(row.policyNo ?? "").trimmingSpaces().isEmpty
+        case .claim: !(row.claimNo ?? "").trimmingSpaces().isEmpty
         case .customerID: row.customerIDIndex != nil
         }
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Whether a customer is a person or an organisation.
 public enum CustomerKind: String, Sendable, Codable, CaseIterable {

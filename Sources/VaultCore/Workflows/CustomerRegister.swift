@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The customer register (客户档案): people and companies, their classification and account manager.
 ///
@@ -177,7 +177,7 @@ public enum CustomerRegister {
             guard let given = input.fields[keyPath: path] else { continue }
             let value = clean(given)
             if value.isEmpty && (name == "name" || name == "id_number") {
-                throw VaultError.usage("a customer's \(name.replacingOccurrences(of: "_", with: " ")) cannot be empty")
+                throw VaultError.usage("a customer's \(name.replacingEvery("_", with: " ")) cannot be empty")
             }
             // An ID number is kept in its canonical form, so it reads the same wherever it is shown.
             let stored = name == "id_number" ? IdentityNumber.normalized(value) : value
@@ -189,7 +189,7 @@ public enum CustomerRegister {
             }
             if let field = companyOnly.first {
                 throw VaultError.usage(
-                    "\(field.name.replacingOccurrences(of: "_", with: " ")) is kept for corporate customers only")
+                    "\(field.name.replacingEvery("_", with: " ")) is kept for corporate customers only")
             }
         }
         if let id = next.fields.idNumber, let problem = IdentityNumber.problem(id, kind: next.kind) {
@@ -267,7 +267,7 @@ public enum CustomerRegister {
     }
 
     private static func clean(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespacesAndNewlines)
+        text.trimmingSpacesAndNewlines()
     }
 
     // MARK: - Storage

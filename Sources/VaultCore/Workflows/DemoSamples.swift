@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Sample documents and the throwaway-vault rules of `docvault demo`.
 public enum DemoSamples {

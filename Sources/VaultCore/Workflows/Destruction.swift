@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Destruction: proposal (appraisal list) → approval by someone else → execution → register.
 ///
@@ -121,7 +121,7 @@ public enum Destruction {
             guard batch.status == "proposed" else {
                 throw VaultError.failure("batch \(id) is \(batch.status); items may be struck only before approval")
             }
-            let wanted = reference.trimmingCharacters(in: .whitespaces).uppercased()
+            let wanted = reference.trimmingSpaces().uppercased()
             guard
                 let item = try session.database.queryOne(
                     "SELECT document_id, status FROM destruction_items WHERE batch_id = ? AND reference = ?",
@@ -286,7 +286,7 @@ public enum Destruction {
                         try session.keys.sealBatch(reason, batchID: id, field: "reason:\(documentID)"),
                         session.actor.name, now, id, documentID,
                     ])
-                note.details.append("skipped=\(reason.replacingOccurrences(of: " ", with: "-"))")
+                note.details.append("skipped=\(reason.replacingEvery(" ", with: "-"))")
                 return reason
             }
             // Capture what the register needs before the sealed fields go.
@@ -511,7 +511,7 @@ public enum Destruction {
     }
 
     private static func requireReason(_ reason: String, _ command: String) throws -> String {
-        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = reason.trimmingSpacesAndNewlines()
         guard !trimmed.isEmpty else { throw VaultError.usage("\(command) needs --reason TEXT") }
         return trimmed
     }

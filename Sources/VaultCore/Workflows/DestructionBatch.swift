@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One document in a destruction batch, as the appraisal list shows it.
 public struct DestructionItem: Sendable, Codable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One line of the destruction register (销毁清册).
 public struct DestructionRegisterEntry: Sendable, Codable, Equatable {
@@ -68,6 +68,6 @@ public struct DestructionRegister: Sendable, Codable, Equatable {
 
     private static func quote(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + field.replacingEvery("\"", with: "\"\"") + "\""
     }
 }

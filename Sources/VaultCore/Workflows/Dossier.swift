@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Which case file `dossier show` opens.
 public enum DossierSelector: Sendable, Equatable {
@@ -10,8 +10,8 @@ public enum DossierSelector: Sendable, Equatable {
     /// The same selector with a policy or claim number's surrounding spaces removed (as holds take them).
     var trimmed: DossierSelector {
         switch self {
-        case .policy(let number): .policy(number.trimmingCharacters(in: .whitespaces))
-        case .claim(let number): .claim(number.trimmingCharacters(in: .whitespaces))
+        case .policy(let number): .policy(number.trimmingSpaces())
+        case .claim(let number): .claim(number.trimmingSpaces())
         case .customerID: self
         }
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -186,7 +186,7 @@ public enum Filing {
         if durable { try writer.commit() } else { try writer.stage() }
         let keys = session.keys
         let wrap = try keys.wrapDataKey(dataKey, documentUID: uid, version: 1)
-        let fileName = (path as NSString).lastPathComponent
+        let fileName = PathName.last(path)
         let row = NewDocumentRow(
             uid: uid, reference: "", category: category.code, year: metadata.year, itemNo: 0,
             retentionCode: retention.rawValue, docType: metadata.docType, docDate: metadata.docDate,
@@ -312,7 +312,7 @@ public enum Filing {
 public enum MediaType {
     /// The media type for `fileName`, `application/octet-stream` when unknown.
     public static func guess(fileName: String) -> String {
-        switch (fileName as NSString).pathExtension.lowercased() {
+        switch PathName.extension(fileName).lowercased() {
         case "pdf": "application/pdf"
         case "tif", "tiff": "image/tiff"
         case "jpg", "jpeg": "image/jpeg"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A legal hold as `hold list` and `hold show` present it, reasons opened.
 public struct HoldDetails: Sendable, Codable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -90,7 +90,7 @@ extension BulkImport {
         }
         let (header, headerProblems) = ManifestHeader.parse(first.fields, line: first.line)
         var problems = csvProblems + headerProblems
-        let folder = base ?? (path as NSString).deletingLastPathComponent
+        let folder = base ?? PathName.parent(path)
         var rows: [(line: Int, path: String, metadata: DocumentMetadata)] = []
         if headerProblems.isEmpty {
             for record in records.dropFirst() {
@@ -119,7 +119,7 @@ extension BulkImport {
         }
         let rows = names.enumerated().map { index, name in
             var item = metadata
-            item.title = (name as NSString).deletingPathExtension
+            item.title = PathName.deletingExtension(name)
             return (line: index + 1, path: name, metadata: item)
         }
         let (items, problems) = try check(rows, base: folder, session: session)
@@ -235,6 +235,6 @@ extension BulkImport {
         guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]),
             let day = Int(parts[2]), parts[1].count <= 2, parts[2].count <= 2
         else { return text }
-        return String(format: "%04d-%02d-%02d", year, month, day)
+        return "\(year.zeroPadded(4))-\(month.zeroPadded(2))-\(day.zeroPadded(2))"
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The canonical text of a ledger row whose keyed HMAC recognises the row on a re-run.
 ///
@@ -22,7 +22,7 @@ public enum ImportRowIdentity {
 
     /// A manifest path as compared: `/` for `\`, no `./` segments, no doubled or trailing slashes, NFC.
     public static func normalizePath(_ path: String) -> String {
-        let slashed = path.precomposedStringWithCanonicalMapping.replacingOccurrences(of: "\\", with: "/")
+        let slashed = UnicodeNormalization.nfc(path).replacingEvery("\\", with: "/")
         let absolute = slashed.hasPrefix("/")
         let parts = slashed.split(separator: "/").filter { $0 != "." }
         return (absolute ? "/" : "") + parts.joined(separator: "/")
@@ -30,7 +30,7 @@ public enum ImportRowIdentity {
 
     /// NFKC, trimmed, runs of whitespace as one space.
     static func collapse(_ value: String) -> String {
-        value.precomposedStringWithCompatibilityMapping.split(whereSeparator: { $0.isWhitespace }).joined(
+        UnicodeNormalization.nfkc(value).split(whereSeparator: { $0.isWhitespace }).joined(
             separator: " ")
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -37,7 +37,7 @@ public struct KeyFile {
         }
         try text.withUnsafeBytes { try fd.write($0) }
         try fd.sync()
-        try FileSystem.syncDirectory((path as NSString).deletingLastPathComponent)
+        try FileSystem.syncDirectory(PathName.parent(path))
     }
 
     /// Reads and checks the key file at `path`.

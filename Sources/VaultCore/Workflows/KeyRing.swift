@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The keys an authenticated session holds, all unwrapped from the master key.
 ///
@@ -253,7 +253,7 @@ public enum BlindIndex {
     public static func normalize(_ value: String, field: String) -> String {
         // ASCII text is its own NFKC form. Foundation's mapping bridges through NSString and
         // cost 0.48 M instructions of a whole `search --customer-id` (callgrind), for digits.
-        let nfkc = value.utf8.allSatisfy { $0 < 0x80 } ? value : value.precomposedStringWithCompatibilityMapping
+        let nfkc = UnicodeNormalization.nfkc(value)
         switch field {
         case "customer_id":
             return String(

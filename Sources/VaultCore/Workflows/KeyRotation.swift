@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One data-key-wrapping epoch and how many live documents it wraps.
 public struct KeyEpochStatus: Codable, Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What a legal hold names.
 public enum HoldScope: Sendable, Equatable {
@@ -86,7 +86,7 @@ public enum LegalHolds {
     private static func subject(of scope: HoldScope, session: Session) throws -> HoldKey {
         switch scope {
         case .reference(let reference):
-            let row = try CatalogQueries.row(reference.trimmingCharacters(in: .whitespaces), session: session)
+            let row = try CatalogQueries.row(reference.trimmingSpaces(), session: session)
             guard row.status == "active" else {
                 throw VaultError.inputMissing(
                     Destruction.destroyedMessage(row, database: session.database, "there is nothing to hold"))
@@ -105,13 +105,13 @@ public enum LegalHolds {
     }
 
     private static func requireNumber(_ text: String, _ option: String) throws -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingSpacesAndNewlines()
         guard !trimmed.isEmpty else { throw VaultError.usage("\(option) needs a number") }
         return trimmed
     }
 
     private static func requireReason(_ reason: String, _ command: String) throws -> String {
-        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = reason.trimmingSpacesAndNewlines()
         guard !trimmed.isEmpty else { throw VaultError.usage("\(command) needs --reason TEXT") }
         return trimmed
     }

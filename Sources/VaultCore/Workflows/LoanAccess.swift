@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Why `get` refused a document: the reason code stored in clear in the audit entry.
 public enum LoanRefusal: String, Sendable, CaseIterable {

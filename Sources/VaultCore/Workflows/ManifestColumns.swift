@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A column of an import manifest, named in English or as a Chinese ledger names it.
 public enum ManifestColumn: String, CaseIterable, Sendable {
@@ -62,7 +62,7 @@ public enum ManifestColumn: String, CaseIterable, Sendable {
 
     /// A header as compared: NFKC (full-width letters become ASCII), lowercase, spaces and hyphens as `_`.
     static func normalize(_ header: String) -> String {
-        let folded = header.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: .whitespaces).lowercased()
+        let folded = UnicodeNormalization.nfkc(header).trimmingSpaces().lowercased()
         return String(folded.map { $0 == " " || $0 == "-" ? "_" : $0 })
     }
 
@@ -83,7 +83,7 @@ public struct ManifestHeader: Sendable {
         var columns: [ManifestColumn?] = []
         var seen: Set<ManifestColumn> = []
         for name in fields {
-            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            let trimmed = name.trimmingSpaces()
             guard let column = ManifestColumn.named(trimmed) else {
                 problems.append(
                     CSVProblem(
@@ -114,7 +114,7 @@ public struct ManifestHeader: Sendable {
         var values: [ManifestColumn: String] = [:]
         for (index, field) in fields.enumerated() where index < columns.count {
             guard let column = columns[index] else { continue }
-            let value = field.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = field.trimmingSpacesAndNewlines()
             if !value.isEmpty { values[column] = value }
         }
         return values

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where a command may write what it reads out of the vault: anywhere but inside the vault folder.
 enum OutputPath {

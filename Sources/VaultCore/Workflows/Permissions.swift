@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The roles of DESIGN.md section 1; a user may hold several.
 public enum Role: String, CaseIterable, Sendable, Codable {
@@ -12,7 +12,7 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     /// Parses a comma-separated role list; throws a usage error naming an unknown role.
     public static func parseList(_ text: String) throws -> [Role] {
         let names = text.split(separator: ",", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            .map { $0.trimmingSpaces().lowercased() }
         guard !names.isEmpty, !names.contains(where: \.isEmpty) else {
             throw VaultError.usage("give at least one role: \(allCases.map(\.rawValue).joined(separator: ", "))")
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -38,7 +38,7 @@ public enum Restore {
                     + "nothing was restored; run 'docvault backup verify \(source)'")
         }
         let manifest = check.manifest
-        let parent = (FileSystem.canonical(destination) as NSString).deletingLastPathComponent
+        let parent = PathName.parent(FileSystem.canonical(destination))
         let suffix = try SecureRandom.bytes(count: 6).hexString
         let temporary = FileSystem.canonical(destination) + ".restoring-" + suffix
         do {
@@ -54,7 +54,7 @@ public enum Restore {
             for entry in manifest.entries {
                 let target = temporary + "/" + entry.path
                 let copied = try BackupFiles.mapped("copying \(entry.path) into \(temporary)") {
-                    try FileSystem.makeDirectory((target as NSString).deletingLastPathComponent)
+                    try FileSystem.makeDirectory(PathName.parent(target))
                     return try BackupFiles.copy(
                         source + "/" + entry.path, to: target, through: temporary + "/blobs/tmp/restore.partial"
                     ) { count in
@@ -104,9 +104,9 @@ public enum Restore {
 
     /// Refuses a destination that holds a vault or anything else.
     private static func refuseExisting(_ destination: String) throws {
-        var isFolder: ObjCBool = false
+        var isFolder = false
         guard FileManager.default.fileExists(atPath: destination, isDirectory: &isFolder) else { return }
-        guard isFolder.boolValue else {
+        guard isFolder else {
             throw VaultError.cannotCreate("\(destination) is a file; restore into a new folder")
         }
         if FileManager.default.fileExists(atPath: destination + "/catalog.sqlite") {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -143,7 +143,7 @@ public enum Retrieval {
 
     /// The original file name as a plain base name, or the reference when it is unusable.
     static func safeFileName(_ details: DocumentDetails) -> String {
-        let base = ((details.fileName ?? "") as NSString).lastPathComponent
+        let base = PathName.last(details.fileName ?? "")
         return base.isEmpty || base.hasPrefix(".") ? details.reference : base
     }
 
@@ -182,8 +182,8 @@ public enum Retrieval {
     static func writeChecked(
         _ absolute: String, given path: String, overwrite: Bool, body: (FileDescriptor) throws -> Void
     ) throws {
-        let folder = (absolute as NSString).deletingLastPathComponent
-        let name = (absolute as NSString).lastPathComponent
+        let folder = PathName.parent(absolute)
+        let name = PathName.last(absolute)
         let temporary = "\(folder)/.\(name).partial-\(try SecureRandom.bytes(count: 6).hexString)"
         let fd: FileDescriptor
         do {

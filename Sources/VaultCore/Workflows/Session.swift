@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How an actor proves who they are.
 public enum Credential {

@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Active documents of one category and year: how many, and their plaintext size in bytes.
 public struct HoldingsCell: Sendable, Codable, Equatable {
@@ -228,7 +232,7 @@ extension SummaryReport {
 
     /// Writes `page` beside `absolute`, syncs it, then renames it into place (without replacing unless overwriting).
     private static func write(_ page: String, to absolute: String, given file: ReportFile) throws {
-        let folder = (absolute as NSString).deletingLastPathComponent
+        let folder = PathName.parent(absolute)
         let temporary = folder + "/.docvault-report-" + UUID().uuidString
         do {
             let descriptor = try FileDescriptor.createExclusively(temporary, mode: 0o644)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Text made safe for HTML element content and quoted attribute values.
 public enum HTMLText {

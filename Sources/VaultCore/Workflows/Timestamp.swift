@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -17,9 +17,10 @@ public enum Timestamp {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return Int(parts.tm_year + 1900).padded(4) + "-" + Int(parts.tm_mon + 1).padded(2) + "-"
-            + Int(parts.tm_mday).padded(2) + "T" + Int(parts.tm_hour).padded(2) + ":" + Int(parts.tm_min).padded(2)
-            + ":" + Int(parts.tm_sec).padded(2) + "Z"
+        return Int(parts.tm_year + 1900).zeroPadded(4) + "-" + Int(parts.tm_mon + 1).zeroPadded(2) + "-"
+            + Int(parts.tm_mday).zeroPadded(2) + "T" + Int(parts.tm_hour).zeroPadded(2) + ":"
+            + Int(parts.tm_min).zeroPadded(2)
+            + ":" + Int(parts.tm_sec).zeroPadded(2) + "Z"
     }
 
     /// Parses a stored time (`YYYY-MM-DDTHH:MM:SSZ`); nil when malformed.
@@ -62,13 +63,5 @@ public enum Timestamp {
             let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2])
         else { return false }
         return hour < 24 && minute < 60 && second < 61
-    }
-}
-
-extension Int {
-    /// The decimal digits of a non-negative number, zero-padded on the left to `width`.
-    fileprivate func padded(_ width: Int) -> String {
-        let digits = String(self)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }

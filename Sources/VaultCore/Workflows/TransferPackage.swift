@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -91,14 +91,11 @@ public enum TransferPackage {
                 try bag.finish(loans: Array(Set(ready.documents.map(\.loan))).sorted())
                 FaultPoint.reach("export.before-rename")
                 try renameFolder(temporary, ready.absolute, given: directory)
-                try FileSystem.syncDirectory((ready.absolute as NSString).deletingLastPathComponent)
+                try FileSystem.syncDirectory(PathName.parent(ready.absolute))
             } catch {
                 removeTree(temporary)
-                if let failure = error as? POSIXFailure {
-                    throw VaultError.failure("cannot write \(directory): \(failure.reason.lowercased())")
-                }
                 guard error is VaultError else {
-                    throw VaultError.failure("cannot write \(directory): \(error.localizedDescription)")
+                    throw VaultError.failure("cannot write \(directory): \(FileSystem.reason(error))")
                 }
                 throw error
             }

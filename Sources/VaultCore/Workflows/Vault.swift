@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where a vault and its key files live.
 public struct VaultLocation: Sendable {

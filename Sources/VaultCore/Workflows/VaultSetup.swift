@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What `docvault init` produced.
 public struct VaultCreation: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What `docvault verify` is asked to do.
 public struct VerificationOptions: Sendable {

@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A mutual-exclusion lock over `pthread_mutex_t`, for the few places that share state between threads.
+///
+/// VaultCore links FoundationEssentials only, which has no `NSLock`; this is the same lock,
+/// allocated once so its address never moves.
+final class ThreadLock: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    init() {
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Waits for the lock and takes it.
+    func lock() { pthread_mutex_lock(mutex) }
+
+    /// Releases the lock taken by ``lock()`` on this thread.
+    func unlock() { pthread_mutex_unlock(mutex) }
+
+    /// Runs `body` holding the lock.
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock()
+        defer { unlock() }
+        return try body()
+    }
+}
+
+/// Starts `body` on a new detached thread; false when no thread could be started.
+///
+/// Replaces Foundation's `Thread` for the blob writer's threads, which block in `pwrite`
+/// and so should not sit in libdispatch's shared pool.
+@discardableResult
+func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
+    final class Work: @unchecked Sendable {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+    let work = Unmanaged.passRetained(Work(body)).toOpaque()
+    var thread = pthread_t()
+    let started = pthread_create(
+        &thread, nil,
+        { raw in
+            let work = Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue()
+            work.body()
+            return nil
+        }, work)
+    guard started == 0 else {
+        Unmanaged<Work>.fromOpaque(work).release()
+        return false
+    }
+    pthread_detach(thread)
+    return true
+}
