@@ -18,10 +18,11 @@ final class SecretInput: @unchecked Sendable {
     /// The next line of standard input, or nil at its end.
     func readStdinLine() -> String? {
         if stdinLines == nil {
-            stdinLines = String(decoding: Self.readStandardInput(), as: UTF8.self).split(
-                separator: "\n", omittingEmptySubsequences: false
-            )
-            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+            var bytes = Self.readStandardInput()
+            stdinLines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+            // The lines may hold a password; the copy they were read into goes now.
+            bytes.withUnsafeMutableBytes { if let base = $0.baseAddress { explicit_bzero(base, $0.count) } }
         }
         guard let lines = stdinLines, nextLine < lines.count else { return nil }
         defer { nextLine += 1 }
@@ -29,15 +30,27 @@ final class SecretInput: @unchecked Sendable {
     }
 
     /// Everything on standard input up to its end (or the first read error).
+    ///
+    /// Read into one buffer that grows by doubling, zeroing each smaller one it leaves, since
+    /// standard input may carry a password.
     private static func readStandardInput() -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        var count = 0
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            bytes.append(contentsOf: chunk[..<count])
+            if count == bytes.count {
+                var larger = [UInt8](repeating: 0, count: bytes.count * 2)
+                larger.replaceSubrange(0..<count, with: bytes)
+                bytes.withUnsafeMutableBytes { explicit_bzero($0.baseAddress!, $0.count) }
+                bytes = larger
+            }
+            let read = bytes.withUnsafeMutableBytes {
+                Glibc.read(STDIN_FILENO, $0.baseAddress! + count, $0.count - count)
+            }
+            if read < 0 && errno == EINTR { continue }
+            guard read > 0 else { break }
+            count += read
         }
+        bytes.removeSubrange(count...)
         return bytes
     }
 

@@ -47,6 +47,25 @@ import Testing
             message: "'staff' has no password; use the key file", stdin: Data("anything at all\n".utf8))
     }
 
+    /// A password line longer than the first read buffer (4 KiB) is read whole from standard input.
+    @Test func aPasswordLongerThanTheReadBufferIsReadWhole() throws {
+        let (sandbox, _) = try Self.vault()
+        // Different letters on each side of 4096 and 8192, where the buffer grows.
+        let password =
+            String(repeating: "a", count: 4000) + String(repeating: "b", count: 4000)
+            + String(repeating: "c", count: 1000)
+        let changed = try sandbox.run(
+            ["passwd", "--password", "--new-password-stdin"],
+            stdin: Data((password + "\n" + String(repeating: "z", count: 5000) + "\n").utf8))
+        #expect(changed.status == 0, "\(changed)")
+        // Checked through the environment, which does not read standard input.
+        let listed = try sandbox.run(["list"], environment: ["DOCVAULT_PASSWORD": password])
+        #expect(listed.status == 0, "\(listed)")
+        try Self.expectRefusedLogin(
+            sandbox, ["list"], actor: "clerk", message: "wrong password for 'clerk'",
+            environment: ["DOCVAULT_PASSWORD": String(password.dropLast())])
+    }
+
     @Test func keyFileOfAnotherUser() throws {
         let (sandbox, _) = try Self.vault()
         try Self.expectRefusedLogin(
