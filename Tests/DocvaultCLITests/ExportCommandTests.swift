@@ -237,6 +237,31 @@ import Testing
         #expect(!left.contains { $0.hasPrefix("bag") }, "\(left)")
     }
 
+    /// A write the system refuses (here a file-size limit) names the package folder and the system's reason.
+    @Test func aRefusedWriteNamesTheFolderAndTheReasonAndLeavesNoPackage() throws {
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        try sandbox.addLender()
+        let scan = try sandbox.fileOne(
+            try sandbox.input("scan.pdf", pseudoRandomBytes(count: 4 << 20, seed: 12)),
+            ["--category", "CL", "--year", "2024", "--claim", "C-BIG-1"])
+        try sandbox.lend([scan], kind: "export")
+        let last = try sandbox.auditLog().last?.seq ?? 0
+        // 2 MiB: room for the catalogue's log, not for the scan's copy in the package.
+        let result = try FullDiskTests.runLimited(
+            sandbox, blocks: (2 << 20) / 512, ["export", "--claim", "C-BIG-1", "-o", "bag"])
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr == "error: cannot write bag: file too large\n", "\(result)")
+        #expect(result.stdoutData.isEmpty, "\(result)")
+        let entries = try sandbox.auditEntries(after: last)
+        #expect(entries.map(\.summary) == ["export:ok", "export:failed"], "\(entries)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: sandbox.work)
+        #expect(!left.contains { $0.hasPrefix("bag") }, "\(left)")
+        // Without the limit the same export succeeds.
+        #expect(try sandbox.run(["export", "--claim", "C-BIG-1", "-o", "bag"]).status == 0)
+        #expect(try Self.validate(sandbox.work + "/bag").status == 0)
+    }
+
     @Test func killedBeforeTheRenameLeavesNoPackage() throws {
         let (sandbox, references, contents, _) = try Self.vault()
         try sandbox.lend(references, kind: "export")
