@@ -24,13 +24,6 @@ final class ThreadLock: @unchecked Sendable {
 
     /// Releases the lock taken by ``lock()`` on this thread.
     func unlock() { pthread_mutex_unlock(mutex) }
-
-    /// Runs `body` holding the lock.
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        lock()
-        defer { unlock() }
-        return try body()
-    }
 }
 
 /// Starts `body` on a new detached thread; false when no thread could be started.

@@ -51,12 +51,12 @@ extension Unicode.Scalar {
     /// A space separator (Unicode `Zs`), a tab or U+200B: what `trimmingCharacters(in: .whitespaces)` removed.
     ///
     /// CoreFoundation still counts ZERO WIDTH SPACE as a space, as Unicode once did.
-    public var isSpaceOrTab: Bool {
+    var isSpaceOrTab: Bool {
         value == 0x09 || value == 0x200B || properties.generalCategory == .spaceSeparator
     }
 
     /// A space, tab or line break (`Zs`, `Zl`, `Zp`, U+000A–U+000D, U+0085, U+200B): `.whitespacesAndNewlines`.
-    public var isSpaceOrNewline: Bool {
+    var isSpaceOrNewline: Bool {
         if (0x09...0x0D).contains(value) || value == 0x85 || value == 0x200B { return true }
         switch properties.generalCategory {
         case .spaceSeparator, .lineSeparator, .paragraphSeparator: return true
