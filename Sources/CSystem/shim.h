@@ -48,4 +48,13 @@ extern int pthread_attr_setaffinity_np(pthread_attr_t *attributes, size_t size, 
 /// A symbol of a given version in a library opened with dlopen(3) (dlvsym(3)); glibc declares it only under _GNU_SOURCE.
 extern void *dlvsym(void *handle, const char *symbol, const char *version);
 
+/// renameat2(2), which glibc (2.28 and later) declares only under _GNU_SOURCE.
+extern int renameat2(int from_folder, const char *from, int to_folder, const char *to, unsigned int flags);
+
+/// Renames `from` to `to` in one step unless `to` exists (RENAME_NOREPLACE): 0, or -1 with errno,
+/// EEXIST when `to` exists and EINVAL where the file system cannot refuse to replace.
+static inline int docvault_rename_noreplace(const char *from, const char *to) {
+    return renameat2(AT_FDCWD, from, AT_FDCWD, to, 1);
+}
+
 #endif

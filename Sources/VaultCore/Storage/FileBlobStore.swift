@@ -248,8 +248,14 @@ final class FileBlobWriter: BlobWriter {
         descriptor = nil
         let final = store.path(blobID: blobID)
         let folder = PathName.parent(final)
-        let created = try FileSystem.makeBlobFolder(folder)
-        try FileSystem.renameNoReplace(temporaryPath, final)
+        var created = false
+        do {
+            // The folder exists for all but a batch's first blob, so the rename comes first and mkdir only when it is missing.
+            try FileSystem.renameNoReplace(temporaryPath, final)
+        } catch let failure as POSIXFailure where failure.code == ENOENT {
+            created = try FileSystem.makeBlobFolder(folder)
+            try FileSystem.renameNoReplace(temporaryPath, final)
+        }
         committedPath = final
         return (folder, created)
     }

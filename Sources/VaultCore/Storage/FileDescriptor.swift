@@ -183,8 +183,22 @@ public enum FileSystem {
     }()
 
     /// Atomically renames `source` to `destination`, refusing to replace an existing file.
+    ///
+    /// One `renameat2(2)` with `RENAME_NOREPLACE`; where the file system cannot refuse to
+    /// replace (EINVAL) or the kernel lacks the call (ENOSYS), ``linkThenUnlink(_:_:)``.
     public static func renameNoReplace(_ source: String, _ destination: String) throws {
-        // link + unlink gives "fail if destination exists" semantics on every POSIX file system.
+        if docvault_rename_noreplace(source, destination) == 0 { return }
+        let failure = errno
+        guard failure == EINVAL || failure == ENOSYS else {
+            throw POSIXFailure(operation: "rename", path: destination, code: failure)
+        }
+        try linkThenUnlink(source, destination)
+    }
+
+    /// Renames by `link(2)` then `unlink(2)`: refuses an existing `destination` on every POSIX file system.
+    ///
+    /// Two calls: a crash between them leaves both names, which the blob store's repair removes.
+    static func linkThenUnlink(_ source: String, _ destination: String) throws {
         guard link(source, destination) == 0 else {
             throw POSIXFailure(operation: "link", path: destination, code: errno)
         }

@@ -149,19 +149,25 @@ struct FileBlobStoreTests {
         #expect(throws: POSIXFailure.self) { _ = try store.openForReading(blobID: Self.sampleID) }
     }
 
-    @Test("renameNoReplace moves a file but refuses an existing target")
-    func renameNoReplace() throws {
+    @Test(
+        "renameNoReplace and its link-then-unlink fallback move a file but refuse an existing target",
+        arguments: [false, true])
+    func renameNoReplace(fallback: Bool) throws {
+        let rename = fallback ? FileSystem.linkThenUnlink : FileSystem.renameNoReplace
         let folder = try TestVaultFolder()
         let source = try folder.write("a", [1])
         let target = try folder.write("b", [2])
-        let error = #expect(throws: POSIXFailure.self) { try FileSystem.renameNoReplace(source, target) }
+        let error = #expect(throws: POSIXFailure.self) { try rename(source, target) }
         #expect(error?.code == EEXIST)
+        #expect(error?.operation == (fallback ? "link" : "rename"))
         #expect(TestVault.contents(of: source) == [1])
         #expect(TestVault.contents(of: target) == [2])
         let fresh = folder.path + "/c"
-        try FileSystem.renameNoReplace(source, fresh)
+        try rename(source, fresh)
         #expect(!FileManager.default.fileExists(atPath: source))
         #expect(TestVault.contents(of: fresh) == [1])
+        let missing = #expect(throws: POSIXFailure.self) { try rename(folder.path + "/gone", folder.path + "/d") }
+        #expect(missing?.code == ENOENT)
     }
 
     @Test("Hex conversion round-trips and refuses malformed text")
