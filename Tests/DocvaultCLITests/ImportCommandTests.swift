@@ -108,18 +108,21 @@ import Testing
                 .joined(separator: "\n"))
         let command = ["import", ledger, "--batch-size", "8", "--report", sandbox.root + "/report.csv"]
         let ledgerCheck = CrashLedger()
-        // Killed right after the second batch committed: 16 rows filed, nothing half-made.
+        // Killed right after the second batch committed: 16 rows filed. The pipeline may have begun the
+        // third batch's blobs (at most its eight), which verify --repair removes; no row is half-made.
         let first = try sandbox.runKilled(at: "import.batch-committed:2", command)
         #expect(first.wasKilled, "\(first)")
         let afterFirst = try sandbox.expectIntact(ledgerCheck, adopt: .contentAmong(contents), "after the first kill")
         #expect(try Self.documentCount(sandbox) == 16)
-        #expect(afterFirst.adopted.count == 16 && afterFirst.orphans == 0 && afterFirst.partials == 0, "\(afterFirst)")
-        // Killed again before the next run's second batch commits: its eight blobs are orphans for verify --repair.
+        #expect(afterFirst.adopted.count == 16 && afterFirst.orphans + afterFirst.partials <= 8, "\(afterFirst)")
+        // Killed again before the next run's second batch commits: its eight blobs, synced, are orphans for
+        // verify --repair, beside what the pipeline began of the batch after it.
         let second = try sandbox.runKilled(at: "import.before-commit:2", command)
         #expect(second.wasKilled, "\(second)")
         let afterSecond = try sandbox.expectIntact(ledgerCheck, adopt: .contentAmong(contents), "after the second kill")
         #expect(try Self.documentCount(sandbox) == 24)
-        #expect(afterSecond.adopted.count == 8 && afterSecond.orphans == 8, "\(afterSecond)")
+        #expect(afterSecond.adopted.count == 8, "\(afterSecond)")
+        #expect(afterSecond.orphans >= 8 && afterSecond.orphans + afterSecond.partials <= 16, "\(afterSecond)")
         // The third run files the remaining 16 and skips the 24.
         let third = try sandbox.run(Array(command))
         #expect(third.status == 0, "\(third)")

@@ -50,9 +50,10 @@ public struct ImportResult: Sendable {
 /// A batch (at most ``Limits/documents`` documents or ``Limits/bytes`` bytes) is encrypted
 /// into staged blobs, made durable with one `syncfs(2)`, then catalogued in one `BEGIN
 /// IMMEDIATE` transaction that inserts its rows, one `file` audit entry each and one
-/// `import_rows` record each (schema 10). The blob-store lock is held shared from the
-/// batch's first blob until its commit. A run killed between batches keeps every committed
-/// batch; the next run recognises those rows by their keyed identity and skips them.
+/// `import_rows` record each (schema 10). ``ImportPipeline`` writes the blobs on two threads
+/// and up to one batch ahead, so the blob-store lock is held shared from the first blob until
+/// the last commit. A run killed between batches keeps every committed batch; the next run
+/// recognises those rows by their keyed identity and skips them.
 public enum BulkImport {
     /// The absolute path for `--report`, checked before anything is filed.
     ///
@@ -100,23 +101,56 @@ public enum BulkImport {
         try session.authorize(.import)
         var references: [Int: String] = [:]
         let pending = plan.pending
-        var state = ImportProgress(
-            documents: 0, totalDocuments: pending.count, bytes: 0, totalBytes: pending.reduce(0) { $0 + $1.size })
+        let tracker = ProgressTracker(
+            ImportProgress(
+                documents: 0, totalDocuments: pending.count, bytes: 0, totalBytes: pending.reduce(0) { $0 + $1.size }),
+            report: progress)
+        var filedBytes = 0
         do {
-            var start = 0
-            while start < pending.count {
-                var end = start
-                var batchBytes = 0
-                while end < pending.count && end - start < limits.documents
-                    && (end == start || batchBytes + pending[end].size <= limits.bytes)
-                {
-                    batchBytes += pending[end].size
-                    end += 1
-                }
-                let filed = try fileBatch(
-                    Array(pending[start..<end]), session: session, state: &state, progress: progress)
+            let batches = batchRanges(pending.map(\.size), limits: limits)
+            // Held for the whole run: the worker writes the next batch's blobs while this one commits.
+            // A re-run with nothing left to file waits for no lock.
+            let lock =
+                batches.isEmpty
+                ? nil
+                : try BlobStoreLock.acquire(
+                    vault: session.vault.location.vault, .shared, purpose: "import")
+            defer { lock?.release() }
+            // One blob folder per batch: one mkdir instead of one per document.
+            let folders = try batches.map { _ in try SecureRandom.bytes(count: 2) }
+            var folderOfItem: [Int] = []
+            for (number, batch) in batches.enumerated() { folderOfItem += Array(repeating: number, count: batch.count) }
+            let store = session.vault.blobs
+            let vaultID = session.vault.meta.vaultID
+            let pipeline = ImportPipeline(sizes: pending.map(\.size)) { index, started in
+                let source = try Filing.openSource(pending[index].source)
+                var reported = 0
+                return try Filing.writeBlob(
+                    source, store: store, vaultID: vaultID, durable: false, blobFolder: folders[folderOfItem[index]],
+                    started: started,
+                    progress: { done in
+                        tracker.addBytes(done - reported)
+                        reported = done
+                    })
+            }
+            var committed = 0
+            defer {
+                pipeline.stop()
+                // Blobs of batches that never committed: a failure, or rows another import filed.
+                for index in committed..<pending.count { pipeline.writer(index)?.discard() }
+            }
+            pipeline.start()
+            for (number, batch) in batches.enumerated() {
+                pipeline.allow(upTo: batches[min(number + 1, batches.count - 1)].upperBound)
+                let blobs = try pipeline.results(batch)
+                let filed = try commitBatch(
+                    Array(pending[batch]), blobs: blobs, session: session,
+                    writers: batch.map { pipeline.writer($0) })
+                committed = batch.upperBound
+                filedBytes += blobs.reduce(0) { $0 + $1.size }
+                tracker.addDocuments(batch.count)
+                FaultPoint.reach("import.batch-committed")
                 for (index, reference) in filed { references[index] = reference }
-                start = end
             }
         } catch {
             var note = AuditNote()
@@ -138,10 +172,10 @@ public enum BulkImport {
         var note = AuditNote()
         note.details = [
             "rows=\(rows.count)", "filed=\(rows.filter { $0.status == .filed }.count)",
-            "skipped=\(rows.filter { $0.status == .skipped }.count)", "bytes=\(state.bytes)",
+            "skipped=\(rows.filter { $0.status == .skipped }.count)", "bytes=\(filedBytes)",
         ]
         try session.perform(.import, note: note) { _ in }
-        return ImportResult(rows: rows, bytes: state.bytes)
+        return ImportResult(rows: rows, bytes: filedBytes)
     }
 
     /// Logs a refused plan as one `failed` `import` entry and returns the one-line error that ends the command.
@@ -159,60 +193,81 @@ public enum BulkImport {
         return error
     }
 
-    /// Encrypts, syncs and catalogues one batch; returns the references filed, by manifest line.
-    private static func fileBatch(
-        _ batch: [ImportItem], session: Session, state: inout ImportProgress,
-        progress: ((ImportProgress) -> Void)?
-    ) throws -> [(Int, String)] {
-        var writers: [BlobWriter] = []
-        let lock = try BlobStoreLock.acquire(vault: session.vault.location.vault, .shared, purpose: "import")
-        defer { lock.release() }
-        do {
-            let now = Timestamp.format(session.now())
-            // One blob folder per batch: one mkdir instead of one per document.
-            let folder = try SecureRandom.bytes(count: 2)
-            var pending: [Filing.PendingDocument] = []
-            for item in batch {
-                let source = try Filing.openSource(item.source)
-                let before = state.bytes
-                var current = state
-                let document = try Filing.encrypt(
-                    source, path: item.path, metadata: item.metadata, session: session, filedAt: now, durable: false,
-                    blobFolder: folder, writers: &writers,
-                    progress: progress.map { report in
-                        { done in
-                            current.bytes = before + done
-                            report(current)
-                        }
-                    })
-                state.bytes = before + document.row.size
-                pending.append(document)
+    /// Consecutive ranges of items, each one batch within `limits`; an item larger than the byte limit is a batch of its own.
+    static func batchRanges(_ sizes: [Int], limits: Limits) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        while start < sizes.count {
+            var end = start
+            var bytes = 0
+            while end < sizes.count && end - start < limits.documents
+                && (end == start || bytes + sizes[end] <= limits.bytes)
+            {
+                bytes += sizes[end]
+                end += 1
             }
-            try session.vault.blobs.syncStore()
-            let db = session.database
-            let result = try db.writeTransaction {
-                // A second import of the same ledger may have committed some of these rows meanwhile.
-                var fresh: [(item: ImportItem, document: Filing.PendingDocument)] = []
-                for (item, document) in zip(batch, pending)
-                where try ImportRowTable.reference(db, key: item.identity) == nil {
-                    fresh.append((item, document))
-                }
-                let filed = try Filing.catalogue(fresh.map(\.document), session: session, checkSameContent: false)
-                for (entry, document) in zip(fresh, filed) {
-                    try ImportRowTable.insert(db, key: entry.item.identity, reference: document.reference, at: now)
-                }
-                FaultPoint.reach("import.before-commit")
-                return zip(fresh, filed).map { ($0.0.item.line, $0.1.reference) }
-            }
-            let kept = Set(result.map(\.0))
-            for (item, writer) in zip(batch, writers) where !kept.contains(item.line) { writer.discard() }
-            state.documents += batch.count
-            progress?(state)
-            FaultPoint.reach("import.batch-committed")
-            return result
-        } catch {
-            for writer in writers { writer.discard() }
-            throw error
+            ranges.append(start..<end)
+            start = end
         }
+        return ranges
+    }
+
+    /// Builds the rows of one batch of written blobs, syncs the blobs and catalogues the rows in one transaction.
+    ///
+    /// Returns the references filed, by manifest line. A row another import filed meanwhile is
+    /// skipped and its blob discarded.
+    private static func commitBatch(
+        _ batch: [ImportItem], blobs: [Filing.WrittenBlob], session: Session, writers: [BlobWriter?]
+    ) throws -> [(Int, String)] {
+        let now = Timestamp.format(session.now())
+        let pending = try zip(batch, blobs).map { item, blob in
+            try Filing.describe(blob, path: item.path, metadata: item.metadata, session: session, filedAt: now)
+        }
+        try session.vault.blobs.syncStore()
+        let db = session.database
+        let result = try db.writeTransaction {
+            // A second import of the same ledger may have committed some of these rows meanwhile.
+            var fresh: [(item: ImportItem, document: Filing.PendingDocument)] = []
+            for (item, document) in zip(batch, pending)
+            where try ImportRowTable.reference(db, key: item.identity) == nil {
+                fresh.append((item, document))
+            }
+            let filed = try Filing.catalogue(fresh.map(\.document), session: session, checkSameContent: false)
+            for (entry, document) in zip(fresh, filed) {
+                try ImportRowTable.insert(db, key: entry.item.identity, reference: document.reference, at: now)
+            }
+            FaultPoint.reach("import.before-commit")
+            return zip(fresh, filed).map { ($0.0.item.line, $0.1.reference) }
+        }
+        let kept = Set(result.map(\.0))
+        for (item, writer) in zip(batch, writers) where !kept.contains(item.line) { writer?.discard() }
+        return result
+    }
+}
+
+/// Progress of a bulk import, reported from the thread that commits and from the pipeline's worker, one report at a time.
+private final class ProgressTracker: @unchecked Sendable {
+    private let lock = ThreadLock()
+    private var state: ImportProgress
+    private let report: ((ImportProgress) -> Void)?
+
+    init(_ state: ImportProgress, report: ((ImportProgress) -> Void)?) {
+        self.state = state
+        self.report = report
+    }
+
+    /// Counts `count` more plaintext bytes encrypted.
+    func addBytes(_ count: Int) { update { $0.bytes += count } }
+
+    /// Counts `count` more documents filed.
+    func addDocuments(_ count: Int) { update { $0.documents += count } }
+
+    /// Applies `change` and reports the result, one caller at a time.
+    private func update(_ change: (inout ImportProgress) -> Void) {
+        guard let report else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        change(&state)
+        report(state)
     }
 }

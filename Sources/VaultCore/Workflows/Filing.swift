@@ -172,37 +172,74 @@ public enum Filing {
         _ source: FileDescriptor, path: String, metadata: DocumentMetadata, session: Session, filedAt: String,
         durable: Bool, blobFolder: [UInt8]? = nil, writers: inout [BlobWriter], progress: ((Int) -> Void)?
     ) throws -> PendingDocument {
-        let category = try metadata.validated()
-        let retention = category.retentionCode(forType: metadata.docType)
+        let blob = try writeBlob(
+            source, store: session.vault.blobs, vaultID: session.vault.meta.vaultID, durable: durable,
+            blobFolder: blobFolder, started: { writers.append($0) }, progress: progress)
+        return try describe(blob, path: path, metadata: metadata, session: session, filedAt: filedAt)
+    }
+
+    /// A document's content encrypted into a blob under a fresh identity and data key, before its row exists.
+    struct WrittenBlob: Sendable {
+        /// The new document's 16-byte identifier, bound into the blob.
+        let uid: [UInt8]
+        /// The blob's identifier in the store.
+        let blobID: String
+        /// The data key the blob is encrypted under; wrapped when the row is built.
+        let dataKey: SecretBytes
+        /// Plaintext size in bytes.
+        let size: Int
+        /// SHA-256 of the plaintext.
+        let sha256: [UInt8]
+    }
+
+    /// Encrypts `source` into a new blob of `store`: the half of filing that needs no session.
+    ///
+    /// It touches only the store, the source and its own cipher contexts, so bulk import runs it
+    /// on several threads at once (``ImportPipeline``). `started` receives the writer before any
+    /// byte is written, so the caller can discard it whatever fails.
+    static func writeBlob(
+        _ source: FileDescriptor, store: FileBlobStore, vaultID: [UInt8], durable: Bool, blobFolder: [UInt8]?,
+        started: (BlobWriter) -> Void, progress: ((Int) -> Void)?
+    ) throws -> WrittenBlob {
         let uid = try SecureRandom.bytes(count: 16)
         let blobID = try FileBlobStore.newID(folder: blobFolder)
         let dataKey = try SecretBytes.random(count: 32)
-        let writer = try session.vault.blobs.makeWriter(blobID: blobID)
-        writers.append(writer)
+        let writer = try store.makeWriter(blobID: blobID)
+        started(writer)
         let result = try EncryptedBlob.encrypt(
-            from: source, dataKey: dataKey,
-            binding: BlobBinding(vaultID: session.vault.meta.vaultID, documentUID: uid, version: 1), to: writer,
-            progress: progress)
+            from: source, dataKey: dataKey, binding: BlobBinding(vaultID: vaultID, documentUID: uid, version: 1),
+            to: writer, progress: progress)
         if durable { try writer.commit() } else { try writer.stage() }
+        return WrittenBlob(uid: uid, blobID: blobID, dataKey: dataKey, size: result.size, sha256: result.sha256)
+    }
+
+    /// Builds the row of a written blob from `metadata`: wraps its data key and seals its fields with the session's keys.
+    static func describe(
+        _ blob: WrittenBlob, path: String, metadata: DocumentMetadata, session: Session, filedAt: String
+    ) throws -> PendingDocument {
+        let category = try metadata.validated()
+        let retention = category.retentionCode(forType: metadata.docType)
+        let uid = blob.uid
         let keys = session.keys
-        let wrap = try keys.wrapDataKey(dataKey, documentUID: uid, version: 1)
+        let wrap = try keys.wrapDataKey(blob.dataKey, documentUID: uid, version: 1)
         let fileName = PathName.last(path)
         let row = NewDocumentRow(
             uid: uid, reference: "", category: category.code, year: metadata.year, itemNo: 0,
             retentionCode: retention.rawValue, docType: metadata.docType, docDate: metadata.docDate,
             filedAt: filedAt, filedBy: session.actor.name, policyNo: metadata.policyNo, claimNo: metadata.claimNo,
-            contractNo: metadata.contractNo, size: result.size, mediaType: MediaType.guess(fileName: fileName),
-            blobID: blobID,
+            contractNo: metadata.contractNo, size: blob.size, mediaType: MediaType.guess(fileName: fileName),
+            blobID: blob.blobID,
             wrappedDataKey: wrap.wrapped, keyEpoch: wrap.epoch,
             titleSealed: try keys.seal(metadata.title ?? fileName, field: "title", documentUID: uid),
             customerNameSealed: try keys.seal(metadata.customerName, field: "customer_name", documentUID: uid),
             customerIDSealed: try keys.seal(metadata.customerID, field: "customer_id", documentUID: uid),
             fileNameSealed: try keys.seal(fileName, field: "file_name", documentUID: uid),
             notesSealed: try keys.seal(metadata.notes, field: "notes", documentUID: uid),
-            sha256Sealed: try keys.seal(bytes: result.sha256, field: "sha256", documentUID: uid),
+            sha256Sealed: try keys.seal(bytes: blob.sha256, field: "sha256", documentUID: uid),
             customerNameIndex: try keys.blindIndex(metadata.customerName, field: "customer_name"),
             customerIDIndex: try keys.blindIndex(metadata.customerID, field: "customer_id"))
-        return PendingDocument(row: row, sha256: result.sha256, path: path, dataKey: dataKey, retention: retention)
+        return PendingDocument(
+            row: row, sha256: blob.sha256, path: path, dataKey: blob.dataKey, retention: retention)
     }
 
     /// Assigns references and inserts `pending` with one `file` audit entry each; call inside a write transaction.
