@@ -44,6 +44,13 @@ func measureImport(documents: Int, sizeKiB: Int, runs: Int) throws -> (imports: 
     print("  \(documents) files of \(sizeKiB) KiB (\(documents * sizeKiB / 1024) MiB) from a ledger, \(runs) runs")
     var imports: [Measurement] = []
     var copies: [Double] = []
+    // Each run writes about twice the data (the vault and the copy). Removing them between runs made the
+    // next run's inodes slow: ext4 without a journal skips every inode freed in the last 30 s or so
+    // (`recently_deleted`), and whichever tool ran first after the removal paid for it. So the outputs
+    // stay until the last run when the disk has room for them all.
+    let keepOutputs = freeBytes(work) > Int64(runs) * Int64(documents * sizeKiB) * 1024 * 3 + (1 << 30)
+    if !keepOutputs { print("  (too little free space to keep every run's output: each run removes the one before)") }
+    var outputs: [String] = []
     for run in 1...runs {
         let location = VaultLocation(vault: work + "/vault\(run)", keys: work + "/keys\(run)")
         let created = try VaultSetup.create(at: location, fonds: "J001", admin: "admin")
@@ -53,9 +60,20 @@ func measureImport(documents: Int, sizeKiB: Int, runs: Int) throws -> (imports: 
         let env = ["DOCVAULT_DIR": location.vault, "DOCVAULT_KEYS": location.keys, "DOCVAULT_USER": "clerk"]
         sync()
         let prime = primeSize(forWriting: documents * sizeKiB / 1024)
-        let imported = measure([docvault, "import", manifest], environment: env, primeMiB: prime)
-        let copied = measure(
-            ["/bin/sh", "-c", "cp -r '\(scans)' '\(work)/copy\(run)' && sync"], primeMiB: prime)
+        let importRun = { measure([docvault, "import", manifest], environment: env, primeMiB: prime) }
+        let copyRun = {
+            measure(["/bin/sh", "-c", "cp -r '\(scans)' '\(work)/copy\(run)' && sync"], primeMiB: prime)
+        }
+        // Alternate which tool goes first, so neither always finds the other's leftovers.
+        let imported: Measurement
+        let copied: Measurement
+        if run % 2 == 1 {
+            imported = importRun()
+            copied = copyRun()
+        } else {
+            copied = copyRun()
+            imported = importRun()
+        }
         guard imported.status == 0, copied.status == 0 else {
             print("failed: docvault import exited \(imported.status), cp -r exited \(copied.status)")
             exit(1)
@@ -66,9 +84,19 @@ func measureImport(documents: Int, sizeKiB: Int, runs: Int) throws -> (imports: 
             String(
                 format: "  run %d: docvault import %.2f s (peak %d MiB), cp -r + sync %.2f s", run, imported.seconds,
                 imported.maxRSSKiB / 1024, copied.seconds))
-        try? FileManager.default.removeItem(atPath: location.vault)
-        try? FileManager.default.removeItem(atPath: location.keys)
-        try? FileManager.default.removeItem(atPath: work + "/copy\(run)")
+        outputs += [location.vault, location.keys, work + "/copy\(run)"]
+        if !keepOutputs {
+            for output in outputs { try? FileManager.default.removeItem(atPath: output) }
+            outputs = []
+        }
     }
+    for output in outputs { try? FileManager.default.removeItem(atPath: output) }
     return (imports, copies)
+}
+
+/// Bytes free to an unprivileged user on the file system holding `path`; 0 when unknown.
+func freeBytes(_ path: String) -> Int64 {
+    var info = statvfs()
+    guard statvfs(path, &info) == 0 else { return 0 }
+    return Int64(info.f_bavail) * Int64(info.f_frsize)
 }
