@@ -129,7 +129,7 @@ import Testing
         #expect(lines[2].contains("19 B"))
     }
 
-    /// The table streams in pages of 64 rows: a listing longer than a page prints every row once,
+    /// The table streams after a first page of 16 rows: a listing longer than a page prints every row once,
     /// in reference order, aligned on the first page's widths, and logs one entry with its count.
     @Test func longTableStreamsEveryRowAligned() throws {
         let sandbox = try Sandbox()
@@ -150,6 +150,26 @@ import Testing
         let entry = try #require(try sandbox.auditLog().last)
         #expect(entry.action == "list" && entry.outcome == "ok")
         #expect(entry.details == "category=OT; results=70")
+    }
+
+    /// A cell wider than its column after the first page of 16 rows widens that column from its own line on.
+    @Test func aWiderCellAfterTheFirstPageWidensItsColumnFromThere() throws {
+        let sandbox = try Sandbox()
+        try sandbox.initVault()
+        let narrow = try (1...17).map { try sandbox.input("n-\($0).pdf", text: "page \($0)") }
+        let wide = try (1...2).map { try sandbox.input("w-\($0).pdf", text: "wide \($0)") }
+        _ = try sandbox.file(narrow, ["--category", "OT", "--year", "2023", "--type", "scan"])
+        _ = try sandbox.file(wide, ["--category", "OT", "--year", "2023", "--type", "loss-assessment"])
+        let result = try sandbox.run(["list", "--category", "OT"])
+        #expect(result.status == 0, "\(result)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 20)
+        let starts = lines.map(cellStartColumns)
+        // Header and rows 1-17 share the first page's columns; rows 18 and 19 push DATE and what follows right.
+        #expect(Set(starts[0...17].map { $0[2] }).count == 1, "\(lines)")
+        #expect(starts[18][2] > starts[17][2] && starts[19][2] == starts[18][2], "\(lines)")
+        #expect(starts[18][1] == starts[17][1])
+        #expect(lines[18].contains("loss-assessment  ") && lines[17].contains("scan  "))
     }
 
     /// A title moved onto another row fails to open mid-stream: the rows before it are printed, then
