@@ -26,7 +26,7 @@ final class ImportPipeline: @unchecked Sendable {
     private var next = 0
     /// Items at or after this wait for ``allow(upTo:)``.
     private var limit = 0
-    private var outcomes: [Result<Filing.WrittenBlob, Error>?]
+    private var outcomes: [Outcome]
     private var writers: [BlobWriter?]
     private var inFlight = 0
     private var largeInFlight = false
@@ -39,8 +39,25 @@ final class ImportPipeline: @unchecked Sendable {
         self.sizes = sizes
         self.largeItem = largeItem
         self.produce = produce
-        outcomes = Array(repeating: nil, count: sizes.count)
+        outcomes = Array(repeating: .pending, count: sizes.count)
         writers = Array(repeating: nil, count: sizes.count)
+    }
+
+    /// Where one item stands.
+    private enum Outcome {
+        /// Not written yet.
+        case pending
+        /// Written and staged, waiting for ``results(_:)``.
+        case written(Filing.WrittenBlob)
+        /// Failed with this error.
+        case failed(Error)
+        /// Returned by ``results(_:)``; the pipeline no longer holds its data key.
+        case taken
+
+        var isDone: Bool {
+            if case .pending = self { return false }
+            return true
+        }
     }
 
     /// Starts `count` worker threads beside the caller's; returns how many started.
@@ -88,12 +105,17 @@ final class ImportPipeline: @unchecked Sendable {
             }
         }
         let found = range.map { outcomes[$0] }
+        // Handed over: the pipeline keeps no data key once the importer has the batch.
+        for index in range where outcomes[index].isDone { outcomes[index] = .taken }
         condition.unlock()
         var blobs: [Filing.WrittenBlob] = []
         for outcome in found {
-            // Settled with an item missing only after an earlier item failed, which throws first.
-            guard let outcome else { preconditionFailure("import pipeline settled without item") }
-            blobs.append(try outcome.get())
+            switch outcome {
+            case .written(let blob): blobs.append(blob)
+            case .failed(let error): throw error
+            // Settled with an item not done only after an earlier item failed, which threw first.
+            case .pending, .taken: preconditionFailure("import pipeline settled without item")
+            }
         }
         return blobs
     }
@@ -116,9 +138,9 @@ final class ImportPipeline: @unchecked Sendable {
 
     /// Whether `range` holds no more work to wait for (all done, or a failure stopped the rest); call locked.
     private func settled(_ range: Range<Int>) -> Bool {
-        if range.allSatisfy({ outcomes[$0] != nil }) { return true }
+        if range.allSatisfy({ outcomes[$0].isDone }) { return true }
         // After a failure nothing more is claimed: settled once every claimed item of the range is done.
-        return failed && range.allSatisfy { outcomes[$0] != nil || $0 >= next }
+        return failed && range.allSatisfy { outcomes[$0].isDone || $0 >= next }
     }
 
     /// Takes the next item if it is before `end` and may start now; call locked.
@@ -143,8 +165,12 @@ final class ImportPipeline: @unchecked Sendable {
             }
         }
         condition.lock()
-        outcomes[index] = outcome
-        if case .failure = outcome { failed = true }
+        switch outcome {
+        case .success(let blob): outcomes[index] = .written(blob)
+        case .failure(let error):
+            outcomes[index] = .failed(error)
+            failed = true
+        }
         inFlight -= 1
         if sizes[index] > largeItem { largeInFlight = false }
         condition.broadcast()

@@ -92,6 +92,37 @@ struct ImportPipelineTests {
         #expect(record.threadCount == 2)
     }
 
+    /// Weak references to the data keys the stand-in items made.
+    final class KeyWatch: @unchecked Sendable {
+        private let lock = NSLock()
+        private var keys: [Int: WeakKey] = [:]
+        struct WeakKey { weak var key: SecretBytes? }
+
+        func watch(_ index: Int, _ key: SecretBytes) { lock.withLock { keys[index] = WeakKey(key: key) } }
+        func alive(_ range: Range<Int>) -> [Int] { lock.withLock { range.filter { keys[$0]?.key != nil } } }
+    }
+
+    @Test("Once a batch is handed over the pipeline holds none of its data keys")
+    func handedOverKeysAreReleased() throws {
+        let watch = KeyWatch()
+        let pipeline = ImportPipeline(sizes: Array(repeating: 100, count: 6)) { index, _ in
+            let blob = try Self.blob(index)
+            watch.watch(index, blob.dataKey)
+            return blob
+        }
+        pipeline.start()
+        pipeline.allow(upTo: 6)
+        do {
+            let first = try pipeline.results(0..<3)
+            #expect(first.count == 3)
+            #expect(watch.alive(0..<3) == [0, 1, 2])
+        }
+        #expect(watch.alive(0..<3) == [])
+        _ = try pipeline.results(3..<6)
+        pipeline.stop()
+        #expect(watch.alive(0..<6) == [])
+    }
+
     @Test("No item starts beyond the allowed limit, and the caller alone works when no worker starts")
     func limitAndNoWorker() throws {
         for workers in [1, 0] {
