@@ -6,8 +6,8 @@
 ///
 /// VaultCore links FoundationEssentials only, which has no `NSLock`; this is the same lock,
 /// allocated once so its address never moves.
-final class ThreadLock: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+class ThreadLock: @unchecked Sendable {
+    fileprivate let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     init() {
         mutex.initialize(to: pthread_mutex_t())
@@ -26,32 +26,22 @@ final class ThreadLock: @unchecked Sendable {
     func unlock() { pthread_mutex_unlock(mutex) }
 }
 
-/// A lock with a condition variable, over `pthread_mutex_t` and `pthread_cond_t`: Foundation's `NSCondition`.
+/// A ``ThreadLock`` with a condition variable (`pthread_cond_t`): Foundation's `NSCondition`.
 ///
 /// Bulk import's ``ImportPipeline`` waits on it for results and free work.
-final class ThreadCondition: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+final class ThreadCondition: ThreadLock, @unchecked Sendable {
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init() {
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
+    override init() {
         condition.initialize(to: pthread_cond_t())
         pthread_cond_init(condition, nil)
+        super.init()
     }
 
     deinit {
         pthread_cond_destroy(condition)
         condition.deallocate()
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
     }
-
-    /// Waits for the lock and takes it.
-    func lock() { pthread_mutex_lock(mutex) }
-
-    /// Releases the lock taken by ``lock()`` on this thread.
-    func unlock() { pthread_mutex_unlock(mutex) }
 
     /// Releases the lock until another thread calls ``broadcast()``, then takes it again; may wake spuriously.
     func wait() { pthread_cond_wait(condition, mutex) }
