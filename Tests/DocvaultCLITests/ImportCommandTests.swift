@@ -147,6 +147,38 @@ import Testing
         #expect(imports.first?.details == "rows=40; filed=16; skipped=24; bytes=16384")
     }
 
+    /// A file size limit hit part-way keeps the batches already committed, says how many, and a re-run files the rest.
+    @Test func aFullDiskPartWayKeepsTheCommittedBatchesAndSaysHowMany() throws {
+        let sandbox = try Self.vault()
+        _ = try Self.scans(19, in: sandbox, seed: 31)
+        // Row 20 is a 3 MiB scan: its blob passes the 2 MiB limit, the catalogue's log does not.
+        _ = try sandbox.input("scans/scan-20.pdf", pseudoRandomBytes(count: 3 << 20, seed: 32))
+        let ledger = try sandbox.input(
+            "ledger.csv",
+            text: (["path,category,year,title"] + (1...20).map { "scans/scan-\($0).pdf,CL,2024,scan \($0)" })
+                .joined(separator: "\n"))
+        let last = try sandbox.auditLog().last?.seq ?? 0
+        let result = try FullDiskTests.runLimited(
+            sandbox, blocks: (2 << 20) / 512, ["import", ledger, "--batch-size", "8"])
+        expectFailure(result, 74, [])
+        #expect(
+            result.stderr
+                == "error: the disk is full (or a file size limit was hit) while writing the blob; 16 of 20 "
+                + "document(s) were filed; free space on the vault's disk and import again to file the rest\n",
+            "\(result)")
+        #expect(result.stdoutData.isEmpty)
+        // The two batches before the failing one are filed; the third left no row, blob or partial.
+        #expect(try Self.documentCount(sandbox) == 16)
+        let entries = try sandbox.auditEntries(after: last)
+        #expect(entries.map(\.summary) == Array(repeating: "file:ok", count: 16) + ["import:failed"], "\(entries)")
+        let verified = try sandbox.run(["verify"], environment: ["DOCVAULT_USER": "admin"])
+        #expect(verified.status == 0 && verified.stdout.hasSuffix(": 0 problem(s)\n"), "\(verified)")
+        // Without the limit the same ledger files the other four.
+        let again = try sandbox.run(["import", ledger, "--batch-size", "8"])
+        #expect(again.status == 0, "\(again)")
+        #expect(again.stdout.hasPrefix("imported 4 document(s), skipped 16 already imported; "), "\(again)")
+    }
+
     @Test func manifestWithErrorsOnSeveralLinesFilesNothing() throws {
         let sandbox = try Self.vault()
         _ = try Self.scans(3, in: sandbox)

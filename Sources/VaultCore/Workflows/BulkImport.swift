@@ -155,7 +155,13 @@ public enum BulkImport {
         } catch {
             var note = AuditNote()
             note.details = ["rows=\(plan.rows)", "filed=\(references.count)"]
-            let mapped = Filing.map(error)
+            // Committed batches stay filed; a full disk says how many, and a re-run files the rest.
+            let outcome =
+                references.isEmpty
+                ? "nothing was filed; free space on the vault's disk and import again"
+                : "\(references.count) of \(pending.count) document(s) were filed; "
+                    + "free space on the vault's disk and import again to file the rest"
+            let mapped = Filing.map(error, outcome: outcome)
             session.recordFailure(action: .import, target: "", note: note, error: mapped)
             throw mapped
         }

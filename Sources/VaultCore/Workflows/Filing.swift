@@ -319,24 +319,28 @@ public enum Filing {
     /// A full disk, a quota or a file size limit is an I/O error (74) with the same
     /// message wherever it struck; a catalogue still busy after the busy timeout is
     /// a temporary failure (75). The blobs are already discarded when this runs.
-    static func map(_ error: Error) -> Error {
+    /// `outcome` is what the full-disk message says became of the filing (bulk import
+    /// names the documents its earlier batches filed).
+    static func map(_ error: Error, outcome: String = nothingFiled) -> Error {
         switch error {
         case let error as VaultError: return error
         case let failure as POSIXFailure where isOutOfSpace(failure.code):
-            return VaultError.ioError(diskFullMessage(writing: "the blob"))
+            return VaultError.ioError(diskFullMessage(writing: "the blob", outcome: outcome))
         case let failure as POSIXFailure: return VaultError.failure("filing failed: \(failure.description)")
         case let error as DatabaseError where error.isFull:
-            return VaultError.ioError(diskFullMessage(writing: "the catalogue"))
+            return VaultError.ioError(diskFullMessage(writing: "the catalogue", outcome: outcome))
         case let error as DatabaseError where error.isBusy:
             return VaultError.temporaryFailure("the catalogue is busy (another docvault is writing); try again")
         default: return VaultError.failure("filing failed: \(error)")
         }
     }
 
+    /// What a failed `file` leaves: nothing, and what to do next.
+    static let nothingFiled = "nothing was filed; free space on the vault's disk and file again"
+
     /// The message for a filing stopped by a full disk, a quota or a file size limit while writing `what`.
-    static func diskFullMessage(writing what: String) -> String {
-        "the disk is full (or a file size limit was hit) while writing \(what); nothing was filed; "
-            + "free space on the vault's disk and file again"
+    static func diskFullMessage(writing what: String, outcome: String = nothingFiled) -> String {
+        "the disk is full (or a file size limit was hit) while writing \(what); \(outcome)"
     }
 
     /// Whether `code` says a write found no room: no space, file too large, or over quota.
