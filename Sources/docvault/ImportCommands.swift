@@ -43,11 +43,15 @@ let importCommand = Command(
         }
         let bar = ImportProgressBar()
         let start = Date()
-        let result = try BulkImport.run(
-            plan, session: session,
-            limits: BulkImport.Limits(documents: batch, bytes: BulkImport.Limits.standard.bytes),
-            progress: bar.update)
-        bar.finish()
+        // Cleared on failure too, so the error line does not land on the end of the bar.
+        let result: ImportResult
+        do {
+            defer { bar.finish() }
+            result = try BulkImport.run(
+                plan, session: session,
+                limits: BulkImport.Limits(documents: batch, bytes: BulkImport.Limits.standard.bytes),
+                progress: bar.update)
+        }
         let seconds = Date().timeIntervalSince(start)
         if let report { try writeImportReport(result, to: report) }
         Console.out(
