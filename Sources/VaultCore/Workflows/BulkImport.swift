@@ -117,16 +117,17 @@ public enum BulkImport {
                     vault: session.vault.location.vault, .shared, purpose: "import")
             defer { lock?.release() }
             // One blob folder per batch: one mkdir instead of one per document.
-            let folders = try batches.map { _ in try SecureRandom.bytes(count: 2) }
-            var folderOfItem: [Int] = []
-            for (number, batch) in batches.enumerated() { folderOfItem += Array(repeating: number, count: batch.count) }
+            var folderOfItem: [[UInt8]] = []
+            for batch in batches {
+                folderOfItem += Array(repeating: try SecureRandom.bytes(count: 2), count: batch.count)
+            }
             let store = session.vault.blobs
             let vaultID = session.vault.meta.vaultID
             let pipeline = ImportPipeline(sizes: pending.map(\.size)) { index, started in
                 let source = try Filing.openSource(pending[index].source)
                 var reported = 0
                 return try Filing.writeBlob(
-                    source, store: store, vaultID: vaultID, durable: false, blobFolder: folders[folderOfItem[index]],
+                    source, store: store, vaultID: vaultID, durable: false, blobFolder: folderOfItem[index],
                     started: started,
                     progress: { done in
                         tracker.addBytes(done - reported)

@@ -48,6 +48,11 @@ struct BulkImportTests {
         }
         #expect(test.blobFiles().count == 10)
         #expect(try test.temporaryBlobEntries().isEmpty)
+        // Each batch's blobs share one `ab/cd/` folder.
+        let folders = try result.rows.map { PathName.parent(try test.blobPath($0.reference)) }
+        for batch in [0..<3, 3..<6, 6..<9, 9..<10] {
+            #expect(Set(folders[batch]).count == 1, "\(folders)")
+        }
         // Documents count up once per batch of three; bytes never go back.
         #expect(reports.map(\.documents).filter { $0 > 0 }.uniqued() == [3, 6, 9, 10])
         #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.bytes <= $1.bytes })
